@@ -1,0 +1,80 @@
+/*
+ * internal.h — included first by every core .c file. Private helpers shared
+ * between modules; nothing here is part of the API.
+ */
+#ifndef IAMGATE_CORE_INTERNAL_H
+#define IAMGATE_CORE_INTERNAL_H
+
+#include "iamgate.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define IAM_INTERNAL __attribute__((visibility("hidden")))
+#define IAM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define IAM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define IAM_INTERNAL
+#define IAM_LIKELY(x) (x)
+#define IAM_UNLIKELY(x) (x)
+#endif
+
+/* Checks our own invariants in debug, sanitizer and fuzz builds; inputs get
+ * errors, never assertions. */
+#ifdef IAM_ENABLE_ASSERT
+#include <stdio.h>
+#include <stdlib.h>
+#define IAM_ASSERT(x)                                                        \
+    do {                                                                     \
+        if (!(x)) {                                                          \
+            fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__,       \
+                    __LINE__, #x);                                           \
+            abort();                                                         \
+        }                                                                    \
+    } while (0)
+#else
+#define IAM_ASSERT(x) ((void)0)
+#endif
+
+/* ---- arena (base/arena.c) ---- */
+
+/* Aligned bump allocation; NULL when the arena is exhausted. */
+IAM_INTERNAL void *arena_alloc(iam_arena *arena, size_t size, size_t align);
+/* A copy of bytes in the arena (a zero-length copy returns a valid pointer). */
+IAM_INTERNAL const char *arena_copy_bytes(iam_arena *arena, const char *bytes,
+                                          size_t len);
+
+/* ---- errors (base/error.c) ---- */
+
+/* The default static message of a code. */
+IAM_INTERNAL const char *error_default_message(iam_status code);
+/* Fills err with code, message (default when NULL) and offset; computes line
+ * and column from text. path and near are cleared. */
+IAM_INTERNAL void error_set(iam_error *err, iam_status code,
+                            const char *message, const char *text, size_t len,
+                            size_t offset);
+/* Copies a short excerpt of bytes into err->near, cut with "..." if long. */
+IAM_INTERNAL void error_set_near(iam_error *err, const char *bytes, size_t len);
+
+/* ---- small text helpers (base/text.c) ---- */
+
+IAM_INTERNAL bool text_equals(const char *a, size_t alen, const char *lit);
+IAM_INTERNAL unsigned char text_lower_ascii(unsigned char c);
+
+/* ---- dates (base/date.c) ---- */
+
+/* An instant: milliseconds since 1970-01-01T00:00:00Z and the sub-millisecond
+ * nanoseconds (0..999999). */
+typedef struct date_instant {
+    int64_t millis;
+    int32_t nanos;
+} date_instant;
+
+/* Parses epoch seconds (all digits, 0..2^63-1) or the ISO 8601 forms of spec
+ * §3.4.3. False on any other text. */
+IAM_INTERNAL bool date_parse(const char *text, size_t len, date_instant *out);
+
+#endif /* IAMGATE_CORE_INTERNAL_H */

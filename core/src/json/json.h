@@ -1,0 +1,88 @@
+/*
+ * json.h — the JSON layer: a flat token array over one document.
+ *
+ * json_reader is a thin C++ shim over Debian's simdjson (DOM API). A parse
+ * copies the input into a padded buffer, runs simdjson, and flattens the DOM
+ * into tokens in document order (an object is followed by key, value, key,
+ * value...; `end` skips a whole subtree). Byte offsets come from simdjson's
+ * structural index. On any JSON error the C rescanner (json_locate.c) finds
+ * the first error's position, code and path.
+ */
+#ifndef IAMGATE_CORE_JSON_JSON_H
+#define IAMGATE_CORE_JSON_JSON_H
+
+#include "../internal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum json_kind {
+    JSON_OBJECT = 1,
+    JSON_ARRAY,
+    JSON_STRING,
+    JSON_NUMBER,
+    JSON_TRUE,
+    JSON_FALSE,
+    JSON_NULL
+} json_kind;
+
+typedef struct json_token {
+    const char *text; /* STRING: decoded bytes (valid until the next parse);
+                         NUMBER/TRUE/FALSE/NULL: the lexeme in the source copy */
+    uint32_t len;     /* STRING, NUMBER...: byte length; OBJECT: members;
+                         ARRAY: elements */
+    uint32_t offset;  /* byte offset of the value's first byte */
+    uint32_t end;     /* index of the first token after this subtree */
+    uint8_t kind;     /* json_kind */
+} json_token;
+
+typedef struct json_limits {
+    size_t max_string_bytes;
+    uint32_t max_depth;
+    uint32_t max_array_elements;
+} json_limits;
+
+typedef struct json_doc {
+    const json_token *tokens;
+    uint32_t count;
+} json_doc;
+
+/* A JSON-level failure: code, static message, offset and JSON pointer. */
+typedef struct json_failure {
+    iam_status code;
+    const char *message;
+    size_t offset;
+    char path[IAM_ERROR_PATH_MAX];
+} json_failure;
+
+typedef struct json_reader json_reader;
+
+IAM_INTERNAL json_reader *json_reader_create(void);
+IAM_INTERNAL void json_reader_destroy(json_reader *reader);
+/* Grows the buffers for documents of up to len bytes (heap, cold path). */
+IAM_INTERNAL iam_status json_reader_reserve(json_reader *reader, size_t len);
+/* Parses src[0..len). Allocates nothing once reserved for len. */
+IAM_INTERNAL iam_status json_reader_parse(json_reader *reader, const char *src,
+                                          size_t len, const json_limits *limits,
+                                          json_doc *out, json_failure *fail);
+
+/* Error path: scans src for its first JSON error (or limit violation) and
+ * describes it. Returns false if it finds none. */
+IAM_INTERNAL bool json_locate_error(const char *src, size_t len,
+                                    const json_limits *limits,
+                                    json_failure *fail);
+
+/* Whether a syntactically valid number lexeme is in range for the JSON layer
+ * (an integer within 64 bits, or a finite double). */
+IAM_INTERNAL bool json_number_in_range(const char *lexeme, size_t len);
+
+/* Writes the JSON pointer of token `target` into out (cap bytes). */
+IAM_INTERNAL void json_pointer_of(const json_doc *doc, uint32_t target,
+                                  char *out, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IAMGATE_CORE_JSON_JSON_H */

@@ -1,0 +1,96 @@
+/*
+ * parse.h — private interface of the policy parser (JSON tokens → AST).
+ *
+ * Stage 1 of IAM's validation (grammar) happens during the walk and stops at
+ * the first violation. Checks of the later stages (spec §1.13) are noted
+ * during the same walk, keeping the first in document order per stage; once
+ * the walk succeeds, the lowest noted stage is the error.
+ */
+#ifndef IAMGATE_CORE_PARSE_PARSE_H
+#define IAMGATE_CORE_PARSE_PARSE_H
+
+#include "../internal.h"
+#include "../json/json.h"
+
+#define PARSE_STAGES 9
+
+typedef struct stage_note {
+    iam_status code;   /* IAM_OK when nothing noted */
+    uint32_t offset;
+} stage_note;
+
+/* Open-addressing table for duplicate-key and Sid checks; owned by the
+ * parser so that it never allocates once warm. */
+typedef struct dup_table {
+    uint32_t *slots;   /* token index + 1; 0 = empty */
+    size_t capacity;   /* a power of two */
+} dup_table;
+
+typedef struct parse_ctx {
+    iam_arena *arena;
+    const json_doc *doc;
+    const char *src;
+    size_t len;
+    const iam_parse_options *options;
+    iam_limits limits;
+    dup_table *dups;
+    uint32_t statements_seen;
+    uint32_t version_offset;   /* of the Version value, or the root '{' */
+    stage_note notes[PARSE_STAGES];
+    /* the stage-1 failure */
+    iam_status code;
+    uint32_t token;
+} parse_ctx;
+
+static inline const json_token *ctx_token(const parse_ctx *ctx, uint32_t i)
+{
+    return &ctx->doc->tokens[i];
+}
+
+/* Records a stage-1 failure at token i; always returns false. */
+IAM_INTERNAL bool parse_fail(parse_ctx *ctx, iam_status code, uint32_t token);
+/* A failure for a value of the wrong JSON type (IAM_E_NULL for null). */
+IAM_INTERNAL bool parse_fail_type(parse_ctx *ctx, uint32_t token);
+/* Notes a later-stage violation at a byte offset. */
+IAM_INTERNAL void parse_note(parse_ctx *ctx, iam_status code, uint32_t offset);
+/* Out of arena: a stage-1 failure at the document start. */
+IAM_INTERNAL bool parse_out_of_memory(parse_ctx *ctx);
+
+/* The first key of an object that repeats an earlier one (its second
+ * occurrence), or 0. Callers fail when their walk reaches it, so that
+ * errors earlier in the text win. */
+IAM_INTERNAL uint32_t parse_first_duplicate(parse_ctx *ctx, uint32_t object);
+
+/* Copies a string or scalar token into an iam_value (spec §1.10.1). */
+IAM_INTERNAL bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out);
+/* A string or an array of strings (Action, Resource, principal values). */
+IAM_INTERNAL bool parse_string_list(parse_ctx *ctx, uint32_t token,
+                                    iam_value_list *out);
+
+/* The whole document (parse_policy.c). */
+IAM_INTERNAL bool parse_policy(parse_ctx *ctx, iam_policy **out);
+/* A statement object into *out (parse_statement.c). */
+IAM_INTERNAL bool parse_statement(parse_ctx *ctx, uint32_t token,
+                                  iam_statement *out);
+/* A Condition block (parse_condition.c). */
+IAM_INTERNAL bool parse_condition_block(parse_ctx *ctx, uint32_t token,
+                                        iam_statement *out);
+/* The Sid uniqueness check over all statements (stage 4). */
+IAM_INTERNAL void parse_check_sids(parse_ctx *ctx, const iam_policy *policy);
+
+/* Later-stage checks of single strings (parse_checks.c). */
+IAM_INTERNAL void check_resource(parse_ctx *ctx, const iam_value *resource);
+IAM_INTERNAL void check_action(parse_ctx *ctx, const iam_value *action);
+IAM_INTERNAL void check_sid(parse_ctx *ctx, const iam_value *sid);
+IAM_INTERNAL void check_date_value(parse_ctx *ctx, const iam_value *value);
+
+/* Condition operator names (parse_condition.c). */
+typedef struct operator_name {
+    iam_condition_op op;
+    iam_set_qualifier qualifier;
+    bool if_exists;
+} operator_name;
+/* Splits "ForAnyValue:StringLikeIfExists"; false if the base is unknown. */
+IAM_INTERNAL bool operator_parse(const char *text, size_t len, operator_name *out);
+
+#endif /* IAMGATE_CORE_PARSE_PARSE_H */

@@ -1,0 +1,205 @@
+/* Condition blocks (spec §1.10) and operator names (spec §3.4–§3.6). */
+#include "parse.h"
+
+/* Canonical spellings, in iam_condition_op order. */
+static const char *const operator_names[IAM_OP_COUNT] = {
+    [IAM_OP_UNKNOWN] = "",
+    [IAM_OP_STRING_EQUALS] = "StringEquals",
+    [IAM_OP_STRING_NOT_EQUALS] = "StringNotEquals",
+    [IAM_OP_STRING_EQUALS_IGNORE_CASE] = "StringEqualsIgnoreCase",
+    [IAM_OP_STRING_NOT_EQUALS_IGNORE_CASE] = "StringNotEqualsIgnoreCase",
+    [IAM_OP_STRING_LIKE] = "StringLike",
+    [IAM_OP_STRING_NOT_LIKE] = "StringNotLike",
+    [IAM_OP_NUMERIC_EQUALS] = "NumericEquals",
+    [IAM_OP_NUMERIC_NOT_EQUALS] = "NumericNotEquals",
+    [IAM_OP_NUMERIC_LESS_THAN] = "NumericLessThan",
+    [IAM_OP_NUMERIC_LESS_THAN_EQUALS] = "NumericLessThanEquals",
+    [IAM_OP_NUMERIC_GREATER_THAN] = "NumericGreaterThan",
+    [IAM_OP_NUMERIC_GREATER_THAN_EQUALS] = "NumericGreaterThanEquals",
+    [IAM_OP_DATE_EQUALS] = "DateEquals",
+    [IAM_OP_DATE_NOT_EQUALS] = "DateNotEquals",
+    [IAM_OP_DATE_LESS_THAN] = "DateLessThan",
+    [IAM_OP_DATE_LESS_THAN_EQUALS] = "DateLessThanEquals",
+    [IAM_OP_DATE_GREATER_THAN] = "DateGreaterThan",
+    [IAM_OP_DATE_GREATER_THAN_EQUALS] = "DateGreaterThanEquals",
+    [IAM_OP_BOOL] = "Bool",
+    [IAM_OP_BINARY_EQUALS] = "BinaryEquals",
+    [IAM_OP_IP_ADDRESS] = "IpAddress",
+    [IAM_OP_NOT_IP_ADDRESS] = "NotIpAddress",
+    [IAM_OP_ARN_EQUALS] = "ArnEquals",
+    [IAM_OP_ARN_LIKE] = "ArnLike",
+    [IAM_OP_ARN_NOT_EQUALS] = "ArnNotEquals",
+    [IAM_OP_ARN_NOT_LIKE] = "ArnNotLike",
+    [IAM_OP_NULL] = "Null",
+};
+
+const char *iam_condition_op_name(iam_condition_op op) /* see iamgate.h */
+{
+    return (unsigned)op < (unsigned)IAM_OP_COUNT ? operator_names[op] : "";
+}
+
+static bool has_prefix(const char *text, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return len >= n && memcmp(text, prefix, n) == 0;
+}
+
+/* Like IAM, strips one qualifier prefix and one IfExists suffix, then
+ * looks the rest up with its exact spelling (spec §1.10). */
+bool operator_parse(const char *text, size_t len, operator_name *out)
+{
+    out->qualifier = IAM_QUALIFIER_NONE;
+    out->if_exists = false;
+    out->op = IAM_OP_UNKNOWN;
+    if (has_prefix(text, len, "ForAnyValue:")) {
+        out->qualifier = IAM_QUALIFIER_FOR_ANY_VALUE;
+        text += 12;
+        len -= 12;
+    } else if (has_prefix(text, len, "ForAllValues:")) {
+        out->qualifier = IAM_QUALIFIER_FOR_ALL_VALUES;
+        text += 13;
+        len -= 13;
+    }
+    if (len >= 8 && memcmp(text + len - 8, "IfExists", 8) == 0) {
+        out->if_exists = true;
+        len -= 8;
+    }
+    for (int op = 1; op < IAM_OP_COUNT; op++) {
+        if (text_equals(text, len, operator_names[op])) {
+            out->op = (iam_condition_op)op;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_date_operator(iam_condition_op op)
+{
+    return op >= IAM_OP_DATE_EQUALS && op <= IAM_OP_DATE_GREATER_THAN_EQUALS;
+}
+
+static bool is_scalar(const json_token *t)
+{
+    return t->kind == JSON_STRING || t->kind == JSON_NUMBER ||
+           t->kind == JSON_TRUE || t->kind == JSON_FALSE;
+}
+
+/* A wrong condition value: null has its own code, containers another. */
+static bool fail_condition_value(parse_ctx *ctx, uint32_t token)
+{
+    return parse_fail(ctx, ctx_token(ctx, token)->kind == JSON_NULL ? IAM_E_NULL
+                                                                     : IAM_E_BAD_CONDITION_VALUE,
+                      token);
+}
+
+/* A scalar or an array of scalars (spec §1.10: values). */
+static bool parse_condition_values(parse_ctx *ctx, uint32_t token, iam_value_list *out)
+{
+    const json_token *t = ctx_token(ctx, token);
+    out->present = true;
+    out->offset = t->offset;
+    out->is_array = t->kind == JSON_ARRAY;
+    if (!out->is_array && !is_scalar(t))
+        return fail_condition_value(ctx, token);
+    uint32_t n = out->is_array ? t->len : 1;
+    iam_value *items = NULL;
+    if (n != 0) {
+        items = arena_alloc(ctx->arena, n * sizeof *items, _Alignof(iam_value));
+        if (items == NULL)
+            return parse_out_of_memory(ctx);
+    }
+    uint32_t e = out->is_array ? token + 1 : token;
+    for (uint32_t i = 0; i < n; i++, e = ctx_token(ctx, e)->end) {
+        if (!is_scalar(ctx_token(ctx, e)))
+            return fail_condition_value(ctx, e);
+        if (!parse_value(ctx, e, &items[i]))
+            return false;
+    }
+    out->items = items;
+    out->count = n;
+    return true;
+}
+
+static bool parse_condition_key(parse_ctx *ctx, uint32_t k, const operator_name *name,
+                                uint32_t operator_token, iam_condition *c)
+{
+    const json_token *key = ctx_token(ctx, k);
+    const json_token *op = ctx_token(ctx, operator_token);
+    if (key->len == 0)
+        return parse_fail(ctx, IAM_E_EMPTY_CONDITION_KEY, k);
+    c->op = (uint8_t)name->op;
+    c->qualifier = (uint8_t)name->qualifier;
+    c->if_exists = name->if_exists;
+    c->operator_offset = op->offset;
+    c->key_offset = key->offset;
+    c->operator_text.len = op->len;
+    c->operator_text.ptr = arena_copy_bytes(ctx->arena, op->text, op->len);
+    c->key.len = key->len;
+    c->key.ptr = arena_copy_bytes(ctx->arena, key->text, key->len);
+    if (c->operator_text.ptr == NULL || c->key.ptr == NULL)
+        return parse_out_of_memory(ctx);
+    if (!parse_condition_values(ctx, k + 1, &c->values))
+        return false;
+    for (uint32_t i = 0; is_date_operator(name->op) && i < c->values.count; i++)
+        check_date_value(ctx, &c->values.items[i]);
+    return true;
+}
+
+/* One operator entry; appends its conditions at conditions[*used]. */
+static bool parse_operator(parse_ctx *ctx, uint32_t k, iam_condition *conditions,
+                           uint32_t *used)
+{
+    const json_token *key = ctx_token(ctx, k);
+    const json_token *map = ctx_token(ctx, k + 1);
+    if (map->kind != JSON_OBJECT)
+        return parse_fail_type(ctx, k + 1);
+    operator_name name;
+    if (!operator_parse(key->text, key->len, &name))
+        return map->len == 0 || parse_fail(ctx, IAM_E_UNKNOWN_OPERATOR, k);
+    uint32_t duplicate = parse_first_duplicate(ctx, k + 1);
+    for (uint32_t kk = k + 2; kk < map->end; kk = ctx_token(ctx, kk + 1)->end) {
+        if (kk == duplicate)
+            return parse_fail(ctx, IAM_E_DUPLICATE_KEY, kk);
+        if (!parse_condition_key(ctx, kk, &name, k, &conditions[(*used)++]))
+            return false;
+    }
+    return true;
+}
+
+/* Conditions the block can hold: one per key of each operator map. */
+static uint32_t count_conditions(const parse_ctx *ctx, uint32_t block)
+{
+    const json_token *t = ctx_token(ctx, block);
+    uint32_t n = 0;
+    for (uint32_t k = block + 1; k < t->end; k = ctx_token(ctx, k + 1)->end)
+        if (ctx_token(ctx, k + 1)->kind == JSON_OBJECT)
+            n += ctx_token(ctx, k + 1)->len;
+    return n;
+}
+
+bool parse_condition_block(parse_ctx *ctx, uint32_t token, iam_statement *st)
+{
+    const json_token *t = ctx_token(ctx, token);
+    if (t->kind != JSON_OBJECT)
+        return parse_fail_type(ctx, token);
+    uint32_t capacity = count_conditions(ctx, token);
+    iam_condition *conditions = NULL;
+    if (capacity != 0) {
+        conditions = arena_alloc(ctx->arena, capacity * sizeof *conditions,
+                                 _Alignof(iam_condition));
+        if (conditions == NULL)
+            return parse_out_of_memory(ctx);
+        memset(conditions, 0, capacity * sizeof *conditions);
+    }
+    uint32_t duplicate = parse_first_duplicate(ctx, token);
+    uint32_t used = 0;
+    for (uint32_t k = token + 1; k < t->end; k = ctx_token(ctx, k + 1)->end) {
+        if (k == duplicate)
+            return parse_fail(ctx, IAM_E_DUPLICATE_KEY, k);
+        if (!parse_operator(ctx, k, conditions, &used))
+            return false;
+    }
+    st->conditions = conditions;
+    st->condition_count = used;
+    return true;
+}
