@@ -70,13 +70,18 @@ static void locator_path(const locator *lc, char *out, size_t cap)
 }
 
 /* Records the failure and returns false so callers can `return fail(...)`. */
-static bool fail(locator *lc, iam_status code, size_t offset)
+static bool fail_with(locator *lc, iam_status code, size_t offset, const char *message)
 {
     lc->fail->code = code;
-    lc->fail->message = error_default_message(code);
+    lc->fail->message = message != NULL ? message : error_default_message(code);
     lc->fail->offset = offset;
     locator_path(lc, lc->fail->path, sizeof lc->fail->path);
     return false;
+}
+
+static bool fail(locator *lc, iam_status code, size_t offset)
+{
+    return fail_with(lc, code, offset, NULL);
 }
 
 /* ---- UTF-8 ---- */
@@ -111,15 +116,16 @@ static size_t utf8_sequence(const unsigned char *s, size_t avail)
     return n;
 }
 
-/* An unexpected byte: truncation at the end, invalid UTF-8, or syntax. */
-static bool fail_unexpected(locator *lc)
+/* An unexpected byte: truncation at the end, invalid UTF-8, or syntax
+ * (`expected` says what the grammar wanted there). */
+static bool fail_unexpected(locator *lc, const char *expected)
 {
     if (lc->pos >= lc->len)
         return fail(lc, IAM_E_JSON_TRUNCATED, lc->len);
     const unsigned char *p = (const unsigned char *)lc->s + lc->pos;
     if (*p >= 0x80 && utf8_sequence(p, lc->len - lc->pos) == 0)
         return fail(lc, IAM_E_JSON_UTF8, lc->pos);
-    return fail(lc, IAM_E_JSON_SYNTAX, lc->pos);
+    return fail_with(lc, IAM_E_JSON_SYNTAX, lc->pos, expected);
 }
 
 static void skip_whitespace(locator *lc)
@@ -363,7 +369,8 @@ static bool scan_separator(locator *lc, char close, bool *more)
         *more = false;
         return true;
     }
-    return fail_unexpected(lc);
+    return fail_unexpected(lc, close == '}' ? "expected ',' or '}' after object member"
+                                            : "expected ',' or ']' after array element");
 }
 
 static bool scan_object(locator *lc)
@@ -377,10 +384,10 @@ static bool scan_object(locator *lc)
         more = false;
     }
     while (more) {
-        if (lc->pos >= lc->len || lc->s[lc->pos] != '"')
-            return fail_unexpected(lc);
-        size_t key_start = lc->pos;
         f->has_key = false;
+        if (lc->pos >= lc->len || lc->s[lc->pos] != '"')
+            return fail_unexpected(lc, "expected a string key (JSON has no trailing commas)");
+        size_t key_start = lc->pos;
         if (!scan_string(lc))
             return false;
         f->has_key = true;
@@ -388,7 +395,7 @@ static bool scan_object(locator *lc)
         f->key_len = lc->pos - key_start - 2;
         skip_whitespace(lc);
         if (lc->pos >= lc->len || lc->s[lc->pos] != ':')
-            return fail_unexpected(lc);
+            return fail_unexpected(lc, "expected ':' after object key");
         lc->pos++;
         if (!scan_value(lc) || !scan_separator(lc, '}', &more))
             return false;
@@ -432,11 +439,11 @@ static bool scan_value(locator *lc)
         return scan_array(lc);
     if (c == '"')
         return scan_string(lc);
-    if (c == '-' || is_digit(c))
-        return scan_number(lc);
+    if (c == '-' || c == '+' || c == '.' || is_digit(c))
+        return scan_number(lc); /* '+1' and '.5' are malformed numbers */
     if (is_letter(c))
         return scan_literal(lc);
-    return fail_unexpected(lc);
+    return fail_unexpected(lc, "expected a JSON value");
 }
 
 bool json_locate_error(const char *src, size_t len, const json_limits *limits,

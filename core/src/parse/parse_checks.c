@@ -149,10 +149,27 @@ void check_sid(parse_ctx *ctx, const iam_value *sid)
     }
 }
 
+/* IAM's write-time rule for epoch values: an integer 0 .. 2^63-1 (spec
+ * §1.10), wider than what evaluation can represent in milliseconds. */
+static bool epoch_valid_at_write(const char *text, size_t len)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(text[i] - '0');
+        if (v > (uint64_t)INT64_MAX || i >= 19)
+            return false;
+    }
+    return len > 0;
+}
+
 void check_date_value(parse_ctx *ctx, const iam_value *value)
 {
     date_instant when;
-    if (value->type == IAM_VALUE_BOOL ||
-        !date_parse(value->text.ptr, value->text.len, &when))
+    if (value->type == IAM_VALUE_BOOL)
+        parse_note(ctx, IAM_E_DATE_VALUE, value->offset);
+    else if (!epoch_valid_at_write(value->text.ptr, value->text.len) &&
+             !date_parse(value->text.ptr, value->text.len, &when))
         parse_note(ctx, IAM_E_DATE_VALUE, value->offset);
 }

@@ -84,12 +84,10 @@ static bool is_scalar(const json_token *t)
            t->kind == JSON_TRUE || t->kind == JSON_FALSE;
 }
 
-/* A wrong condition value: null has its own code, containers another. */
+/* Objects, nested arrays and null are not condition values (spec §1.10). */
 static bool fail_condition_value(parse_ctx *ctx, uint32_t token)
 {
-    return parse_fail(ctx, ctx_token(ctx, token)->kind == JSON_NULL ? IAM_E_NULL
-                                                                     : IAM_E_BAD_CONDITION_VALUE,
-                      token);
+    return parse_fail(ctx, IAM_E_BAD_CONDITION_VALUE, token);
 }
 
 /* A scalar or an array of scalars (spec §1.10: values). */

@@ -167,7 +167,7 @@ static void report_json_failure(const json_failure *f, const char *src,
     if (err == NULL)
         return;
     memcpy(err->path, f->path, sizeof err->path);
-    if (f->offset < len && f->code != IAM_E_LIMIT_SIZE)
+    if (f->offset < len && f->code != IAM_E_LIMIT_SIZE && f->code != IAM_E_JSON_EMPTY)
         error_set_near(err, src + f->offset, len - f->offset < 16 ? len - f->offset : 16);
 }
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite: gcc release, clang release, and gcc with ASan+UBSan.
+# Usage: scripts/test.sh [PRESET...]   (default: release clang asan)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(release clang asan)
+jobs=$(nproc 2>/dev/null || echo 2)
+for preset in "${presets[@]}"; do
+  echo "=== preset $preset ==="
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs"
+done
