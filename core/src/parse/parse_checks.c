@@ -42,13 +42,16 @@ static bool has_wildcard(const char *text, size_t len)
 }
 
 /* The resource part (after the fifth colon) of an IAM ARN must name one of
- * IAM's resource types (spec §1.9). */
+ * IAM's resource types (spec §1.9). The spec's list (from IAM's validator)
+ * misses types that AWS's own managed policies and the Service Authorization
+ * Reference use: root, assumed-role/, delegation-request/, role-template/. */
 static bool iam_path_valid(const char *text, size_t len)
 {
     static const char *const prefixes[] = {
         "user/", "federated-user/", "role/", "group/", "instance-profile/",
         "mfa/", "server-certificate/", "policy/", "sms-mfa/", "saml-provider/",
-        "oidc-provider/", "report/", "access-report/",
+        "oidc-provider/", "report/", "access-report/", "assumed-role/",
+        "delegation-request/", "role-template/",
     };
     const char *part = "";
     size_t plen = 0;
@@ -59,7 +62,7 @@ static bool iam_path_valid(const char *text, size_t len)
         part = fifth;
         plen = len - (size_t)(fifth - text);
     }
-    if (text_equals(part, plen, "*"))
+    if (text_equals(part, plen, "*") || text_equals(part, plen, "root"))
         return true;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
         size_t n = strlen(prefixes[i]);
@@ -67,6 +70,17 @@ static bool iam_path_valid(const char *text, size_t len)
             return true;
     }
     return false;
+}
+
+/* An S3 bucket or object ARN: these have no account. Regional S3 resources
+ * (access points, jobs, Storage Lens) have one and may name a region, as AWS
+ * managed policies do. */
+static bool s3_bucket_arn(const char *text, size_t len, const char *service, size_t slen)
+{
+    const char *account;
+    size_t alen;
+    return text_equals(service, slen, "s3") &&
+           (!field_at(text, len, 4, &account, &alen) || alen == 0);
 }
 
 /* The first resource-format message IAM gives (stage 7), or IAM_OK. */
@@ -84,7 +98,7 @@ static iam_status resource_format(const char *text, size_t len)
     if (!field_at(text, len, 2, &service, &slen))
         return IAM_E_RESOURCE_VENDOR;
     bool iam = text_equals(service, slen, "iam");
-    if (iam || text_equals(service, slen, "s3")) {
+    if (iam || s3_bucket_arn(text, len, service, slen)) {
         /* IAM's check: the text after the service must start with ':' */
         if (!field_at(text, len, 3, &f, &flen) || flen != 0)
             return IAM_E_RESOURCE_REGION;
