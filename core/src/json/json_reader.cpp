@@ -160,7 +160,7 @@ bool flattener::container(simdjson::dom::object object, uint32_t depth, uint32_t
     uint32_t n = 0;
     for (simdjson::dom::key_value_pair field : object) {
         uint32_t offset = next_offset();
-        if (!string_fits(field.key.size()))
+        if (!string_fits(field.key.size()) || count_ + 1 >= capacity_)
             return fail(offset);
         push(JSON_STRING, offset, field.key.data(), field.key.size());
         if (!value(field.value, depth + 1))
@@ -175,7 +175,8 @@ bool flattener::container(simdjson::dom::object object, uint32_t depth, uint32_t
 bool flattener::value(simdjson::dom::element element, uint32_t depth)
 {
     uint32_t offset = next_offset();
-    IAM_ASSERT(count_ < capacity_);
+    if (count_ + 1 >= capacity_) /* cannot happen: token_bound() holds */
+        return fail(offset);
     uint32_t self = 0;
     switch (element.type()) {
     case simdjson::dom::element_type::ARRAY:
