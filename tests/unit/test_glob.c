@@ -233,7 +233,7 @@ static void hostile_alternating_action(void)
         subject[subject_len++] = 'Y';
         CHECK(!glob_match_action_reference(pattern, pattern_len, subject, subject_len));
         CHECK(!glob_match_reference(pattern, pattern_len, subject, subject_len, true));
-        pattern[pattern_len - 1] = '*'; /* "...*X*" */
+        pattern[pattern_len - 1] = '*'; /* "...*X**" */
         CHECK(glob_match_action_reference(pattern, pattern_len, subject, subject_len));
     }
     free(pattern);

@@ -64,11 +64,43 @@ static bool byte_equals(unsigned char pattern, unsigned char subject,
     return pattern == subject;
 }
 
+/* The end of the pattern's literal unit at i: the byte and the
+ * continuation bytes after it ('*' and '?' are never part of one). */
+static size_t pattern_unit_end(const glob_pattern *pattern, size_t i)
+{
+    size_t len = pattern->head_len + pattern->tail_len;
+    i++;
+    while (i < len && byte_is_continuation(pattern_byte(pattern, i)))
+        i++;
+    return i;
+}
+
+/* Whether the pattern's literal unit at `at` equals the subject's code
+ * point at `subject_at`, byte for byte (ASCII case folded before
+ * fold_limit). Whole units compare, so a literal lead byte never matches
+ * half of a code point. */
+static bool unit_equals(const glob_pattern *pattern, size_t at, const char *subject,
+                        size_t subject_len, size_t subject_at, size_t fold_limit)
+{
+    size_t pattern_end = pattern_unit_end(pattern, at);
+    size_t subject_end = code_point_end(subject, subject_len, subject_at);
+    if (pattern_end - at != subject_end - subject_at)
+        return false;
+    for (size_t k = 0; at + k < pattern_end; k++)
+        if (!byte_equals(pattern_byte(pattern, at + k),
+                         (unsigned char)subject[subject_at + k],
+                         subject_at + k < fold_limit))
+            return false;
+    return true;
+}
+
 /*
- * The two-pointer matcher of spec §2.4. On a mismatch it lets the most
- * recent '*' swallow one more code point and retries; earlier stars never
- * need revisiting because the text between two stars is best matched at
- * its leftmost place. Subject bytes before fold_limit compare ignoring
+ * The two-pointer matcher of spec §2.4, over code points: '*' and '?'
+ * consume whole code points of the subject and a literal code point of the
+ * pattern must equal one of the subject's. On a mismatch the most recent
+ * '*' swallows one more code point and the rest is retried; earlier stars
+ * never need revisiting because the text between two stars is best matched
+ * at its leftmost place. Subject bytes before fold_limit compare ignoring
  * ASCII case, later ones exactly. Unlike the spec's sketch, '*' is tested
  * before literal equality, so a '*' in the subject cannot hide a wildcard.
  */
@@ -87,10 +119,10 @@ static bool glob_run(const glob_pattern *pattern, const char *subject,
         } else if (more && token == '?') {
             at++;
             subject_at = code_point_end(subject, subject_len, subject_at);
-        } else if (more && byte_equals(token, (unsigned char)subject[subject_at],
-                                       subject_at < fold_limit)) {
-            at++;
-            subject_at++;
+        } else if (more && unit_equals(pattern, at, subject, subject_len, subject_at,
+                                       fold_limit)) {
+            at = pattern_unit_end(pattern, at);
+            subject_at = code_point_end(subject, subject_len, subject_at);
         } else if (star != SIZE_MAX) {
             at = star + 1;
             star_end = code_point_end(subject, subject_len, star_end);
