@@ -6,6 +6,7 @@
  */
 #include "test_util.h"
 #include "glob/glob.h"
+#include "glob/glob_set.h"
 
 #define VECTOR_FILE IAM_SOURCE_DIR "/tests/cases/glob/vectors.tsv"
 #define VECTOR_MINIMUM 340
@@ -68,10 +69,50 @@ static bool reference_match(vector_kind kind, const char *pattern,
     return false;
 }
 
+static unsigned char automaton_memory[1 << 20];
+
+/* The compiled automaton over a set holding the one pattern (owner 7).
+ * StringLike and ArnLike are condition operators, matched by the reference
+ * in every build: for those kinds this row repeats the reference. */
+static bool automaton_match(vector_kind kind, const char *pattern, size_t pattern_len,
+                            const char *subject, size_t subject_len)
+{
+    if (kind != KIND_ACTION && kind != KIND_RESOURCE)
+        return reference_match(kind, pattern, pattern_len, subject, subject_len);
+    iam_arena arena;
+    iam_arena_init(&arena, automaton_memory, sizeof automaton_memory);
+    glob_input input = {pattern, pattern_len, 7};
+    const glob_set *set = NULL;
+    glob_kind gk = kind == KIND_ACTION ? GLOB_KIND_ACTION : GLOB_KIND_RESOURCE;
+    if (glob_set_compile(&arena, gk, &input, 1, 8, NULL, &set) != IAM_OK)
+        return false;
+    uint32_t owners[4];
+    size_t n = glob_set_match(set, subject, subject_len, owners, 4);
+    return n == 1 && owners[0] == 7;
+}
+
+/* The automaton with a tiny state budget: every DFA splits or falls back. */
+static bool automaton_small_match(vector_kind kind, const char *pattern, size_t pattern_len,
+                                  const char *subject, size_t subject_len)
+{
+    if (kind != KIND_ACTION && kind != KIND_RESOURCE)
+        return reference_match(kind, pattern, pattern_len, subject, subject_len);
+    iam_arena arena;
+    iam_arena_init(&arena, automaton_memory, sizeof automaton_memory);
+    glob_input input = {pattern, pattern_len, 0};
+    const glob_set *set = NULL;
+    glob_options tiny = {3};
+    glob_kind gk = kind == KIND_ACTION ? GLOB_KIND_ACTION : GLOB_KIND_RESOURCE;
+    if (glob_set_compile(&arena, gk, &input, 1, 1, &tiny, &set) != IAM_OK)
+        return false;
+    uint32_t owners[4];
+    return glob_set_match(set, subject, subject_len, owners, 4) == 1;
+}
+
 static const implementation implementations[] = {
     {"reference", reference_match},
-    /* Add further rows here, e.g. {"automaton", automaton_match} once
-     * glob/ compiles patterns: every row runs every vector. */
+    {"automaton", automaton_match},
+    {"automaton-budget-3", automaton_small_match},
 };
 
 #define IMPLEMENTATION_COUNT (sizeof implementations / sizeof implementations[0])

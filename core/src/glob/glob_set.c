@@ -1,0 +1,781 @@
+/*
+ * glob_set.c — assembling a compiled pattern set (glob_set.h) and matching
+ * against it. Compile-time scratch lives on the heap; the set lives in the
+ * arena and is never written after glob_set_compile returns.
+ */
+#include "glob_internal.h"
+#include "glob.h"
+
+#include <stdlib.h>
+
+#define DEFAULT_MAX_STATES 4096u
+#define MAX_DFA_TOKENS 256u /* longer programs go to the reference matcher */
+
+typedef struct glob_dfa {
+    uint32_t classes;
+    const uint16_t *next;          /* states × classes; 0 is dead, 1 the start */
+    const uint16_t *first;         /* class of the subject's first byte */
+    const uint16_t *folded;        /* class of a later byte, case ignored */
+    const uint16_t *exact;         /* class of a later byte in a resource part */
+    const uint32_t *emit;          /* per state: start, count in owners */
+    const uint32_t *accept;        /* per state: start, count in owners */
+    const uint32_t *owners;
+} glob_dfa;
+
+typedef struct glob_fallback {
+    const char *text;
+    size_t len;
+    uint32_t owner;
+} glob_fallback;
+
+typedef struct glob_group {
+    const char *key;               /* folded vendor or service; NULL = empty slot */
+    uint32_t key_len;
+    uint32_t dfa_start, dfa_count;
+    uint32_t fallback_start, fallback_count;
+} glob_group;
+
+typedef struct glob_exact {
+    const char *key;               /* folded "vendor:name"; NULL = empty slot */
+    uint32_t key_len;
+    uint32_t owner_start, owner_count;
+} glob_exact;
+
+struct glob_set {
+    uint8_t kind;
+    const uint32_t *always;        /* owners of "*" */
+    uint32_t always_count;
+    const glob_exact *exact;       /* open addressing, exact_cap slots */
+    uint32_t exact_cap;
+    const glob_group *groups;      /* open addressing, group_cap slots */
+    uint32_t group_cap;
+    const glob_group *generic;     /* resources whose service has wildcards */
+    const glob_dfa *dfas;
+    const glob_fallback *fallbacks;
+    const uint32_t *owners;        /* owner lists of exact names */
+    glob_stats stats;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Hashing with ASCII case folding                                         */
+/* ---------------------------------------------------------------------- */
+
+static uint32_t hash_folded(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ text_lower_ascii((unsigned char)s[i])) * 16777619u;
+    return h;
+}
+
+static bool equals_folded(const char *key, size_t key_len, const char *s, size_t n)
+{
+    if (key_len != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (key[i] != (char)text_lower_ascii((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+static int compare_folded(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    for (size_t i = 0; i < n; i++) {
+        int d = (int)text_lower_ascii((unsigned char)a[i]) - (int)text_lower_ascii((unsigned char)b[i]);
+        if (d != 0)
+            return d;
+    }
+    return an < bn ? -1 : an > bn;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Compile: classifying patterns into groups                               */
+/* ---------------------------------------------------------------------- */
+
+typedef struct pending {           /* a pattern headed for a group's DFAs */
+    uint32_t input;
+    uint32_t group;
+} pending;
+
+typedef struct builder {
+    iam_arena *arena;
+    glob_kind kind;
+    const glob_input *inputs;
+    size_t count;
+    uint32_t max_states;
+    /* classification */
+    uint32_t *always; size_t always_n;
+    uint32_t *exact_inputs; size_t exact_n;    /* inputs with no wildcard */
+    pending *wild; size_t wild_n;              /* inputs for DFAs */
+    const char **group_keys; uint32_t *group_key_lens; uint32_t group_n;
+    uint32_t *group_slots; uint32_t group_slot_cap;  /* folded key → group + 1 */
+    int32_t generic;                           /* group index or -1 */
+    /* results */
+    glob_dfa *dfas; size_t dfa_n, dfa_cap;
+    uint32_t *dfa_group;                       /* group of each DFA */
+    glob_fallback *fallbacks; size_t fallback_n;
+    uint32_t *fallback_group;
+    glob_stats stats;
+    bool failed;
+} builder;
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static bool has_wildcard(const char *s, size_t n)
+{
+    return memchr(s, '*', n) != NULL || memchr(s, '?', n) != NULL;
+}
+
+/* The group index for a key (compared with case folded), added if new.
+ * The generic resource group has the NULL key and never enters the table. */
+static uint32_t group_for(builder *b, const char *key, size_t len)
+{
+    uint32_t mask = b->group_slot_cap - 1;
+    uint32_t slot = hash_folded(key, len) & mask;
+    for (; key != NULL && b->group_slots[slot] != 0; slot = (slot + 1) & mask) {
+        uint32_t g = b->group_slots[slot] - 1;
+        if (b->group_keys[g] != NULL && b->group_key_lens[g] == len &&
+            compare_folded(b->group_keys[g], len, key, len) == 0)
+            return g;
+    }
+    b->group_keys[b->group_n] = key;
+    b->group_key_lens[b->group_n] = (uint32_t)len;
+    if (key != NULL)
+        b->group_slots[slot] = b->group_n + 1;
+    return b->group_n++;
+}
+
+/* Action patterns (spec §2.2): "*", exact names, or wildcards per vendor.
+ * Patterns that can match nothing are dropped. */
+static void classify_action(builder *b, uint32_t i)
+{
+    const char *s = b->inputs[i].text;
+    size_t n = b->inputs[i].len;
+    if (text_equals(s, n, "*")) {
+        b->always[b->always_n++] = i;
+        return;
+    }
+    const char *colon = memchr(s, ':', n);
+    if (colon == NULL || memchr(colon + 1, ':', n - (size_t)(colon + 1 - s)) != NULL)
+        return;
+    const char *name = colon + 1;
+    size_t name_len = n - (size_t)(name - s);
+    if (name_len == 0)
+        return;
+    for (size_t k = 0; k < name_len; k++)
+        if (is_space(name[k]))
+            return;
+    if (!has_wildcard(name, name_len)) {
+        b->exact_inputs[b->exact_n++] = i;
+        return;
+    }
+    pending p = {i, group_for(b, s, (size_t)(colon - s))};
+    b->wild[b->wild_n++] = p;
+}
+
+/* The literal service of a Resource pattern, if its first three fields
+ * hold no wildcard (else the [DOC] rule or a wildcard service could let it
+ * match any service). */
+static bool resource_service(const char *s, size_t n, const char **service, size_t *len)
+{
+    const char *c1 = memchr(s, ':', n);
+    const char *c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - s)) : NULL;
+    if (c2 == NULL)
+        return false;
+    const char *c3 = memchr(c2 + 1, ':', n - (size_t)(c2 + 1 - s));
+    const char *end = c3 ? c3 : s + n;
+    if (has_wildcard(s, (size_t)(end - s)))
+        return false;
+    *service = c2 + 1;
+    *len = (size_t)(end - *service);
+    return true;
+}
+
+static void classify_resource(builder *b, uint32_t i)
+{
+    const char *s = b->inputs[i].text;
+    size_t n = b->inputs[i].len;
+    if (text_equals(s, n, "*")) {
+        b->always[b->always_n++] = i;
+        return;
+    }
+    const char *service;
+    size_t len;
+    uint32_t g;
+    if (resource_service(s, n, &service, &len)) {
+        g = group_for(b, service, len);
+    } else {
+        if (b->generic < 0)
+            b->generic = (int32_t)group_for(b, NULL, 0);
+        g = (uint32_t)b->generic;
+    }
+    pending p = {i, g};
+    b->wild[b->wild_n++] = p;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Compile: DFAs                                                           */
+/* ---------------------------------------------------------------------- */
+
+static void add_fallback(builder *b, uint32_t input, uint32_t group)
+{
+    glob_fallback *f = &b->fallbacks[b->fallback_n];
+    b->fallback_group[b->fallback_n++] = group;
+    f->text = b->inputs[input].text;
+    f->len = b->inputs[input].len;
+    f->owner = b->inputs[input].owner;
+}
+
+/* The part of an input that its program covers: an action's name, or the
+ * whole Resource pattern. */
+static void program_source(const builder *b, uint32_t input, const char **s, size_t *n)
+{
+    *s = b->inputs[input].text;
+    *n = b->inputs[input].len;
+    if (b->kind == GLOB_KIND_ACTION) {
+        const char *colon = memchr(*s, ':', *n);
+        *n -= (size_t)(colon + 1 - *s);
+        *s = colon + 1;
+    }
+}
+
+static void *arena_array(builder *b, size_t count, size_t size, size_t align)
+{
+    void *p = arena_alloc(b->arena, count * size, align);
+    if (p == NULL && count != 0)
+        b->failed = true;
+    return p;
+}
+
+/* Owner ids of a list of programs, sorted and without repeats. */
+static uint32_t owners_of(const builder *b, const glob_program *programs, const uint32_t *list,
+                          uint32_t n, uint32_t *out)
+{
+    for (uint32_t i = 0; i < n; i++)
+        out[i] = b->inputs[programs[list[i]].input].owner;
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++) { /* lists are short: insertion sort */
+        uint32_t v = out[i], j = m;
+        bool repeat = false;
+        for (uint32_t k = 0; k < m; k++)
+            repeat |= out[k] == v;
+        if (repeat)
+            continue;
+        while (j > 0 && out[j - 1] > v) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = v;
+        m++;
+    }
+    return m;
+}
+
+static const uint16_t *byte_table(builder *b, const dfa_build *d, uint32_t flags, bool fold)
+{
+    uint16_t *t = arena_array(b, 256, sizeof *t, _Alignof(uint16_t));
+    for (uint32_t x = 0; t != NULL && x < 256; x++) {
+        uint32_t sym = fold ? (SYMBOL_FOLD | text_lower_ascii((unsigned char)x)) : x;
+        if ((flags & SYMBOL_FIRST_CONTINUATION) && byte_continues((unsigned char)x))
+            sym |= SYMBOL_FIRST_CONTINUATION;
+        t[x] = d->class_of[sym];
+    }
+    return t;
+}
+
+/* Copies a built DFA into the arena, with owners in place of programs. */
+static void dfa_store(builder *b, const dfa_build *d, const glob_program *programs, glob_dfa *out)
+{
+    out->classes = d->classes;
+    uint16_t *next = arena_array(b, (size_t)d->states * d->classes, sizeof *next, _Alignof(uint16_t));
+    uint32_t *emit = arena_array(b, 2u * d->states, sizeof *emit, _Alignof(uint32_t));
+    uint32_t *accept = arena_array(b, 2u * d->states, sizeof *accept, _Alignof(uint32_t));
+    uint32_t *owners = arena_array(b, d->lists_len, sizeof *owners, _Alignof(uint32_t));
+    out->first = byte_table(b, d, SYMBOL_FIRST_CONTINUATION, true);
+    out->folded = byte_table(b, d, 0, true);
+    out->exact = b->kind == GLOB_KIND_RESOURCE ? byte_table(b, d, 0, false) : out->folded;
+    if (b->failed)
+        return;
+    memcpy(next, d->next, (size_t)d->states * d->classes * sizeof *next);
+    uint32_t used = 0;
+    for (uint32_t s = 0; s < d->states; s++) {
+        emit[2 * s] = used;
+        emit[2 * s + 1] = owners_of(b, programs, d->lists + d->emit_start[s], d->emit_count[s], owners + used);
+        used += emit[2 * s + 1];
+        accept[2 * s] = used;
+        accept[2 * s + 1] = owners_of(b, programs, d->lists + d->accept_start[s], d->accept_count[s], owners + used);
+        used += accept[2 * s + 1];
+    }
+    out->next = next;
+    out->emit = emit;
+    out->accept = accept;
+    out->owners = owners;
+    b->stats.dfa_states += d->states;
+}
+
+static void build_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group);
+
+static void split_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group)
+{
+    if (hi - lo == 1) {
+        add_fallback(b, programs[lo].input, group);
+        return;
+    }
+    uint32_t mid = lo + (hi - lo) / 2;
+    build_range(b, programs, lo, mid, group);
+    build_range(b, programs, mid, hi, group);
+}
+
+/* One DFA for programs[lo, hi), split in halves while over the budget. */
+static void build_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group)
+{
+    dfa_build d;
+    dfa_result r = dfa_construct(programs + lo, hi - lo, b->max_states, &d);
+    if (r == DFA_NOMEM) {
+        b->failed = true;
+        return;
+    }
+    if (r == DFA_TOO_BIG) {
+        split_range(b, programs, lo, hi, group);
+        return;
+    }
+    if (b->dfa_n == b->dfa_cap) {
+        b->failed = true; /* cannot happen: at most one DFA per pattern */
+        dfa_build_free(&d);
+        return;
+    }
+    b->dfa_group[b->dfa_n] = group;
+    dfa_store(b, &d, programs + lo, &b->dfas[b->dfa_n++]);
+    dfa_build_free(&d);
+}
+
+/* Builds the programs of one group and its DFAs. */
+static void build_group(builder *b, uint32_t group, glob_program *programs)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < b->wild_n && !b->failed; i++) {
+        if (b->wild[i].group != group)
+            continue;
+        const char *s;
+        size_t len;
+        program_source(b, b->wild[i].input, &s, &len);
+        if (!program_build(&programs[n], s, len, b->kind == GLOB_KIND_RESOURCE, b->wild[i].input)) {
+            b->failed = true;
+            break;
+        }
+        if (programs[n].count > MAX_DFA_TOKENS) {
+            add_fallback(b, b->wild[i].input, group);
+            program_free(&programs[n]);
+            continue;
+        }
+        n++;
+    }
+    if (n > 0 && !b->failed)
+        build_range(b, programs, 0, n, group);
+    for (uint32_t i = 0; i < n; i++)
+        program_free(&programs[i]);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Compile: tables in the arena                                            */
+/* ---------------------------------------------------------------------- */
+
+static uint32_t table_capacity(size_t n)
+{
+    uint32_t cap = 8;
+    while (cap < 2 * n)
+        cap <<= 1;
+    return cap;
+}
+
+static char *folded_copy(builder *b, const char *s, size_t n)
+{
+    char *k = arena_array(b, n ? n : 1, 1, 1);
+    for (size_t i = 0; k != NULL && i < n; i++)
+        k[i] = (char)text_lower_ascii((unsigned char)s[i]);
+    return k;
+}
+
+typedef struct exact_entry {
+    const char *text;
+    size_t len;
+    uint32_t owner;
+} exact_entry;
+
+/* By folded name, then owner: equal names end up adjacent, owners sorted. */
+static int compare_exact(const void *x, const void *y)
+{
+    const exact_entry *a = x, *b = y;
+    int d = compare_folded(a->text, a->len, b->text, b->len);
+    return d != 0 ? d : (a->owner > b->owner) - (a->owner < b->owner);
+}
+
+static void insert_exact(glob_exact *slots, uint32_t cap, const exact_entry *e, glob_exact value)
+{
+    uint32_t slot = hash_folded(e->text, e->len) & (cap - 1);
+    while (slots[slot].key != NULL)
+        slot = (slot + 1) & (cap - 1);
+    slots[slot] = value;
+}
+
+/* The exact-name table: one slot per distinct folded name, its owners. */
+static void store_exact(builder *b, glob_set *set)
+{
+    exact_entry *entries = malloc((b->exact_n + 1) * sizeof *entries);
+    uint32_t cap = table_capacity(b->exact_n);
+    glob_exact *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_exact));
+    uint32_t *owners = arena_array(b, b->exact_n, sizeof *owners, _Alignof(uint32_t));
+    if (entries == NULL || b->failed) {
+        b->failed = true;
+        free(entries);
+        return;
+    }
+    for (size_t i = 0; i < b->exact_n; i++) {
+        const glob_input *in = &b->inputs[b->exact_inputs[i]];
+        exact_entry e = {in->text, in->len, in->owner};
+        entries[i] = e;
+    }
+    qsort(entries, b->exact_n, sizeof *entries, compare_exact);
+    memset(slots, 0, cap * sizeof *slots);
+    uint32_t used = 0;
+    for (size_t i = 0; i < b->exact_n && !b->failed;) {
+        size_t j = i;
+        glob_exact value = {folded_copy(b, entries[i].text, entries[i].len),
+                            (uint32_t)entries[i].len, used, 0};
+        for (; j < b->exact_n && compare_folded(entries[i].text, entries[i].len,
+                                                entries[j].text, entries[j].len) == 0; j++)
+            if (used == value.owner_start || owners[used - 1] != entries[j].owner)
+                owners[used++] = entries[j].owner;
+        value.owner_count = used - value.owner_start;
+        if (value.key != NULL)
+            insert_exact(slots, cap, &entries[i], value);
+        b->stats.exact++;
+        i = j;
+    }
+    free(entries);
+    set->exact = slots;
+    set->exact_cap = cap;
+    set->owners = owners;
+}
+
+/* The group table of the set: folded keys, each group's DFAs and fallbacks
+ * contiguous (DFAs and fallbacks were made group by group). */
+static void store_groups(builder *b, glob_set *set)
+{
+    uint32_t cap = table_capacity(b->group_n);
+    glob_group *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_group));
+    glob_group *generic = arena_array(b, 1, sizeof *generic, _Alignof(glob_group));
+    if (b->failed)
+        return;
+    memset(slots, 0, cap * sizeof *slots);
+    memset(generic, 0, sizeof *generic);
+    for (uint32_t g = 0; g < b->group_n && !b->failed; g++) {
+        glob_group value = {NULL, b->group_key_lens[g], 0, 0, 0, 0};
+        for (size_t d = 0; d < b->dfa_n; d++)
+            if (b->dfa_group[d] == g && value.dfa_count++ == 0)
+                value.dfa_start = (uint32_t)d;
+        for (size_t f = 0; f < b->fallback_n; f++)
+            if (b->fallback_group[f] == g && value.fallback_count++ == 0)
+                value.fallback_start = (uint32_t)f;
+        if ((int32_t)g == b->generic) {
+            *generic = value;
+            set->generic = generic;
+            continue;
+        }
+        value.key = folded_copy(b, b->group_keys[g], b->group_key_lens[g]);
+        uint32_t slot = hash_folded(value.key, value.key_len) & (cap - 1);
+        while (slots[slot].key != NULL)
+            slot = (slot + 1) & (cap - 1);
+        slots[slot] = value;
+    }
+    set->groups = slots;
+    set->group_cap = cap;
+    b->stats.groups = b->group_n;
+}
+
+static void store_lists(builder *b, glob_set *set)
+{
+    uint32_t *always = arena_array(b, b->always_n, sizeof *always, _Alignof(uint32_t));
+    glob_dfa *dfas = arena_array(b, b->dfa_n, sizeof *dfas, _Alignof(glob_dfa));
+    glob_fallback *fallbacks = arena_array(b, b->fallback_n, sizeof *fallbacks, _Alignof(glob_fallback));
+    if (b->failed)
+        return;
+    uint32_t n = 0;
+    for (size_t i = 0; i < b->always_n; i++) {
+        uint32_t owner = b->inputs[b->always[i]].owner;
+        bool repeat = false;
+        for (uint32_t k = 0; k < n; k++)
+            repeat |= always[k] == owner;
+        if (!repeat)
+            always[n++] = owner;
+    }
+    set->always = always;
+    set->always_count = n;
+    if (b->dfa_n)
+        memcpy(dfas, b->dfas, b->dfa_n * sizeof *dfas);
+    if (b->fallback_n)
+        memcpy(fallbacks, b->fallbacks, b->fallback_n * sizeof *fallbacks);
+    set->dfas = dfas;
+    set->fallbacks = fallbacks;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Compile: entry point                                                    */
+/* ---------------------------------------------------------------------- */
+
+static bool builder_init(builder *b, size_t count)
+{
+    size_t n = count + 1;
+    b->always = malloc(n * sizeof *b->always);
+    b->exact_inputs = malloc(n * sizeof *b->exact_inputs);
+    b->wild = malloc(n * sizeof *b->wild);
+    b->group_keys = malloc(n * sizeof *b->group_keys);
+    b->group_key_lens = malloc(n * sizeof *b->group_key_lens);
+    b->group_slot_cap = table_capacity(n);
+    b->group_slots = calloc(b->group_slot_cap, sizeof *b->group_slots);
+    b->dfa_cap = n;
+    b->dfas = malloc(n * sizeof *b->dfas);
+    b->dfa_group = malloc(n * sizeof *b->dfa_group);
+    b->fallbacks = malloc(n * sizeof *b->fallbacks);
+    b->fallback_group = malloc(n * sizeof *b->fallback_group);
+    b->generic = -1;
+    return b->always && b->exact_inputs && b->wild && b->group_keys && b->group_key_lens &&
+           b->group_slots && b->dfas && b->dfa_group && b->fallbacks && b->fallback_group;
+}
+
+static void builder_free(builder *b)
+{
+    free(b->always);
+    free(b->exact_inputs);
+    free(b->wild);
+    free(b->group_keys);
+    free(b->group_key_lens);
+    free(b->group_slots);
+    free(b->dfas);
+    free(b->dfa_group);
+    free(b->fallbacks);
+    free(b->fallback_group);
+}
+
+static void build_all_groups(builder *b)
+{
+    glob_program *programs = malloc((b->wild_n + 1) * sizeof *programs);
+    if (programs == NULL) {
+        b->failed = true;
+        return;
+    }
+    for (uint32_t g = 0; g < b->group_n && !b->failed; g++)
+        build_group(b, g, programs);
+    free(programs);
+}
+
+static bool owners_valid(const glob_input *inputs, size_t count, uint32_t owner_count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (inputs[i].owner >= owner_count || (inputs[i].text == NULL && inputs[i].len != 0))
+            return false;
+    return true;
+}
+
+iam_status glob_set_compile(iam_arena *arena, glob_kind kind, const glob_input *inputs,
+                            size_t count, uint32_t owner_count, const glob_options *options,
+                            const glob_set **out)
+{
+    *out = NULL;
+    if (arena == NULL || (inputs == NULL && count != 0) || count >= (1u << 22) ||
+        !owners_valid(inputs, count, owner_count))
+        return IAM_E_ARG;
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.arena = arena;
+    b.kind = kind;
+    b.inputs = inputs;
+    b.count = count;
+    b.max_states = options && options->max_dfa_states ? options->max_dfa_states : DEFAULT_MAX_STATES;
+    size_t mark = arena->used;
+    glob_set *set = NULL;
+    if (!builder_init(&b, count)) {
+        b.failed = true;
+    } else {
+        for (uint32_t i = 0; i < count; i++) {
+            if (kind == GLOB_KIND_ACTION)
+                classify_action(&b, i);
+            else
+                classify_resource(&b, i);
+        }
+        set = arena_array(&b, 1, sizeof *set, _Alignof(glob_set));
+        if (set != NULL)
+            memset(set, 0, sizeof *set);
+        build_all_groups(&b);
+        if (!b.failed) {
+            store_exact(&b, set);
+            store_groups(&b, set);
+            store_lists(&b, set);
+        }
+    }
+    builder_free(&b);
+    if (b.failed) {
+        arena->used = mark;
+        return IAM_E_NOMEM;
+    }
+    set->kind = (uint8_t)kind;
+    b.stats.patterns = (uint32_t)count;
+    b.stats.dfas = (uint32_t)b.dfa_n;
+    b.stats.fallbacks = (uint32_t)b.fallback_n;
+    b.stats.bytes = arena->used - mark;
+    set->stats = b.stats;
+    *out = set;
+    return IAM_OK;
+}
+
+void glob_set_stats(const glob_set *set, glob_stats *stats)
+{
+    *stats = set->stats;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Matching                                                                */
+/* ---------------------------------------------------------------------- */
+
+static size_t emit_owners(const uint32_t *owners, uint32_t count, uint32_t *out, size_t cap,
+                          size_t n)
+{
+    for (uint32_t i = 0; i < count; i++, n++)
+        if (n < cap)
+            out[n] = owners[i];
+    return n;
+}
+
+static size_t emit_state(const glob_dfa *d, const uint32_t *range, uint32_t state, uint32_t *out,
+                         size_t cap, size_t n)
+{
+    uint32_t count = range[2 * state + 1];
+    return count ? emit_owners(d->owners + range[2 * state], count, out, cap, n) : n;
+}
+
+/*
+ * The hot loop: one table lookup for the byte's class and one for the next
+ * state per byte. Resource subjects switch from the case-folding table to
+ * the exact one after their fifth colon (spec §2.3.2 item 6); `colons` is
+ * 5 from the start for actions, whose every byte folds.
+ */
+static size_t dfa_scan(const glob_dfa *d, const unsigned char *s, size_t len, unsigned colons,
+                       uint32_t *out, size_t cap, size_t n)
+{
+    uint32_t state = 1;
+    n = emit_state(d, d->emit, state, out, cap, n);
+    const uint16_t *table = colons < 5 ? d->folded : d->exact;
+    for (size_t i = 0; i < len; i++) {
+        uint16_t cls = i == 0 ? d->first[s[0]] : table[s[i]];
+        state = d->next[(size_t)state * d->classes + cls];
+        if (state == 0)
+            return n;
+        n = emit_state(d, d->emit, state, out, cap, n);
+        if (colons < 5 && s[i] == ':' && ++colons == 5)
+            table = d->exact;
+    }
+    return emit_state(d, d->accept, state, out, cap, n);
+}
+
+static const glob_group *group_find(const glob_set *set, const char *key, size_t len)
+{
+    uint32_t mask = set->group_cap - 1;
+    for (uint32_t slot = hash_folded(key, len) & mask; set->groups[slot].key != NULL;
+         slot = (slot + 1) & mask)
+        if (equals_folded(set->groups[slot].key, set->groups[slot].key_len, key, len))
+            return &set->groups[slot];
+    return NULL;
+}
+
+static size_t match_group(const glob_set *set, const glob_group *g, const char *s, size_t len,
+                          const char *whole, size_t whole_len, uint32_t *out, size_t cap, size_t n)
+{
+    unsigned colons = set->kind == GLOB_KIND_ACTION ? 5 : 0; /* actions fold throughout */
+    for (uint32_t i = 0; i < g->dfa_count; i++)
+        n = dfa_scan(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, colons, out,
+                     cap, n);
+    for (uint32_t i = 0; i < g->fallback_count; i++) {
+        const glob_fallback *f = &set->fallbacks[g->fallback_start + i];
+        bool hit = set->kind == GLOB_KIND_ACTION
+                       ? glob_match_action_reference(f->text, f->len, whole, whole_len)
+                       : glob_match_resource_reference(f->text, f->len, whole, whole_len);
+        if (hit && n++ < cap)
+            out[n - 1] = f->owner;
+    }
+    return n;
+}
+
+static size_t match_exact(const glob_set *set, const char *s, size_t len, uint32_t *out,
+                          size_t cap, size_t n)
+{
+    uint32_t mask = set->exact_cap - 1;
+    for (uint32_t slot = hash_folded(s, len) & mask; set->exact[slot].key != NULL;
+         slot = (slot + 1) & mask) {
+        const glob_exact *e = &set->exact[slot];
+        if (equals_folded(e->key, e->key_len, s, len))
+            return emit_owners(set->owners + e->owner_start, e->owner_count, out, cap, n);
+    }
+    return n;
+}
+
+static size_t match_action(const glob_set *set, const char *s, size_t len, uint32_t *out,
+                           size_t cap, size_t n)
+{
+    const char *colon = memchr(s, ':', len);
+    if (colon == NULL)
+        return n;
+    n = match_exact(set, s, len, out, cap, n);
+    size_t vendor_len = (size_t)(colon - s);
+    const glob_group *g = group_find(set, s, vendor_len);
+    if (g != NULL)
+        n = match_group(set, g, colon + 1, len - vendor_len - 1, s, len, out, cap, n);
+    return n;
+}
+
+/* The request's service field, if it has the six fields of an ARN. */
+static bool arn_service(const char *s, size_t len, const char **service, size_t *service_len)
+{
+    size_t colons = 0, start = 0;
+    for (size_t i = 0; i < len && colons < 5; i++) {
+        if (s[i] != ':')
+            continue;
+        if (++colons == 2)
+            start = i + 1;
+        else if (colons == 3)
+            *service_len = i - start;
+    }
+    *service = s + start;
+    return colons == 5;
+}
+
+static size_t match_resource(const glob_set *set, const char *s, size_t len, uint32_t *out,
+                             size_t cap, size_t n)
+{
+    const char *service;
+    size_t service_len = 0;
+    if (!arn_service(s, len, &service, &service_len))
+        return n; /* "*" and non-ARNs: only the pattern "*" (spec §2.3.6) */
+    const glob_group *g = group_find(set, service, service_len);
+    if (g != NULL)
+        n = match_group(set, g, s, len, s, len, out, cap, n);
+    if (set->generic != NULL)
+        n = match_group(set, set->generic, s, len, s, len, out, cap, n);
+    return n;
+}
+
+size_t glob_set_match(const glob_set *set, const char *subject, size_t len, uint32_t *owners,
+                      size_t cap)
+{
+    if (set == NULL || (subject == NULL && len != 0))
+        return 0;
+    if (subject == NULL)
+        subject = "";
+    size_t n = emit_owners(set->always, set->always_count, owners, cap, 0);
+    if (set->kind == GLOB_KIND_ACTION)
+        return match_action(set, subject, len, owners, cap, n);
+    return match_resource(set, subject, len, owners, cap, n);
+}
