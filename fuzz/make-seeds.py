@@ -32,3 +32,39 @@ for name in sorted(os.listdir(cases)):
                      if l.startswith("kind:")), 0)
         seed("case-" + name[:-5], open(os.path.join(cases, name), "rb").read(), kind)
 print(len(os.listdir(out)), "seeds in", out)
+
+# fuzz_glob_diff: byte 0 = kind (bit 0: resource), then '\n'-separated
+# patterns; every piece is also a subject. Seeds: each spec vector as a
+# pattern/subject pair, and real corpus patterns grouped by service.
+glob_out = os.path.join(root, "corpus", "fuzz_glob_diff")
+os.makedirs(glob_out, exist_ok=True)
+def glob_seed(name, kind, pieces):
+    data = bytes([kind]) + b"\n".join(pieces)
+    if len(data) > 4096:
+        return
+    digest = hashlib.sha1(data).hexdigest()[:12]
+    with open(os.path.join(glob_out, f"{name}-{digest}"), "wb") as f:
+        f.write(data)
+kinds_glob = {"action": 0, "resource": 1}
+for line in open(os.path.join(root, "tests", "cases", "glob", "vectors.tsv"), "rb"):
+    fields = line.rstrip(b"\n").split(b"\t")
+    if len(fields) != 5 or fields[0].decode(errors="replace") not in kinds_glob:
+        continue
+    unq = lambda f: b"" if f == b'""' else f
+    glob_seed("vector", kinds_glob[fields[0].decode()], [unq(fields[1]), unq(fields[2])])
+actions, resources = {}, {}
+with open(os.path.join(root, "corpus", "aws-managed-policies.jsonl"), "rb") as f:
+    for line in f:
+        doc = json.loads(line)["document"]
+        stmts = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+        for st in stmts:
+            for key, bucket in (("Action", actions), ("NotAction", actions), ("Resource", resources)):
+                v = st.get(key, [])
+                for p in (v if isinstance(v, list) else [v]):
+                    svc = p.split(":")[0] if bucket is actions else (p.split(":") + ["", "", ""])[2]
+                    bucket.setdefault(svc, []).append(p.encode())
+for bucket, kind in ((actions, 0), (resources, 1)):
+    for svc in sorted(bucket)[:400]:
+        pats = sorted(set(bucket[svc]))[:20]
+        glob_seed("corpus-" + ("a" if kind == 0 else "r"), kind, pats)
+print(len(os.listdir(glob_out)), "seeds in", glob_out)

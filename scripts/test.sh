@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: gcc release, clang release, and gcc with ASan+UBSan.
-# Usage: scripts/test.sh [PRESET...]   (default: release clang asan)
+# The whole test suite: gcc release, clang with ASan+UBSan, gcc with ASan+UBSan.
+# Usage: scripts/test.sh [PRESET...]   (default: release clang-asan asan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(release clang asan)
+[ ${#presets[@]} -gt 0 ] || presets=(release clang-asan asan)
 jobs=$(nproc 2>/dev/null || echo 2)
 for preset in "${presets[@]}"; do
   echo "=== preset $preset ==="

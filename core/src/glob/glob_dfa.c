@@ -15,6 +15,10 @@
 
 enum { MODE_BOUND = 0, MODE_SKIP = 1, MODE_LIT = 2 };
 
+/* Element i of a possibly empty (NULL) array, without NULL arithmetic. */
+static const uint64_t *at_u64(const uint64_t *v, size_t i) { return v ? v + i : NULL; }
+static uint32_t *at_u32(uint32_t *v, size_t i) { return v ? v + i : NULL; }
+
 static uint64_t item_pack(uint32_t p, uint32_t t, unsigned mode, uint32_t k)
 {
     return ((uint64_t)p << 42) | ((uint64_t)t << 22) | ((uint64_t)mode << 20) | k;
@@ -82,6 +86,7 @@ typedef struct step_ctx {
     const glob_program *programs;
     u64_vec items;     /* the next state's items */
     u32_vec emits;     /* programs reported on entering it */
+    uint64_t work;     /* item steps so far */
     bool failed;
 } step_ctx;
 
@@ -178,11 +183,31 @@ static int compare_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Items arrive nearly sorted (programs in order, tokens ascending), so an
+ * insertion sort is close to linear; qsort guards the worst case. */
+static void sort_u64(uint64_t *v, size_t n)
+{
+    size_t moves = 0;
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+            if (++moves > 4 * n) {
+                qsort(v, n, sizeof *v, compare_u64);
+                return;
+            }
+        }
+        v[j] = x;
+    }
+}
+
 static size_t sort_unique_u64(uint64_t *v, size_t n)
 {
     if (n < 2)
         return n;
-    qsort(v, n, sizeof *v, compare_u64);
+    sort_u64(v, n);
     size_t m = 1;
     for (size_t i = 1; i < n; i++)
         if (v[i] != v[m - 1])
@@ -227,8 +252,8 @@ static bool table_grow(state_table *st)
     if (slots == NULL)
         return false;
     for (uint32_t id = 0; id < st->item_count.n; id++) {
-        const uint64_t *items = st->items.v + st->item_start.v[id];
-        const uint32_t *emits = st->emits.v + st->emit_start.v[id];
+        const uint64_t *items = at_u64(st->items.v, st->item_start.v[id]);
+        const uint32_t *emits = at_u32(st->emits.v, st->emit_start.v[id]);
         size_t slot = hash_state(items, st->item_count.v[id], emits, st->emit_count.v[id]) & (cap - 1);
         while (slots[slot] != 0)
             slot = (slot + 1) & (cap - 1);
@@ -359,7 +384,7 @@ static bool collect_accepts(const glob_program *programs, const uint64_t *items,
             !u32_push(lists, p))
             return false;
     }
-    lists->n = before + sort_unique_u32(lists->v + before, lists->n - before);
+    lists->n = before + sort_unique_u32(at_u32(lists->v, before), lists->n - before);
     return true;
 }
 
@@ -406,6 +431,7 @@ static dfa_result expand_state(state_table *st, step_ctx *c, uint32_t s, uint32_
         c->items.n = 0;
         c->emits.n = 0;
         size_t start = st->item_start.v[s], n = st->item_count.v[s];
+        c->work += n;
         for (size_t i = 0; i < n; i++)
             step_item(c, st->items.v[start + i], representative[k]);
         uint32_t id;
@@ -442,7 +468,8 @@ static dfa_result finish(const glob_program *programs, state_table *st, u32_vec 
             if (!u32_push(&lists, st->emits.v[st->emit_start.v[s] + e]))
                 return DFA_NOMEM;
         out->accept_start[s] = (uint32_t)lists.n;
-        if (!collect_accepts(programs, st->items.v + st->item_start.v[s], st->item_count.v[s], &lists))
+        if (!collect_accepts(programs, at_u64(st->items.v, st->item_start.v[s]), st->item_count.v[s],
+                             &lists))
             return DFA_NOMEM;
         out->accept_count[s] = (uint32_t)lists.n - out->accept_start[s];
     }
@@ -452,7 +479,8 @@ static dfa_result finish(const glob_program *programs, state_table *st, u32_vec 
 }
 
 static dfa_result construct(const glob_program *programs, uint32_t count, uint32_t max_states,
-                            dfa_build *out, state_table *st, step_ctx *c, u32_vec *next)
+                            uint64_t max_work, dfa_build *out, state_table *st, step_ctx *c,
+                            u32_vec *next)
 {
     uint32_t representative[SYMBOL_COUNT];
     uint32_t classes = compute_classes(programs, count, out->class_of, representative);
@@ -466,7 +494,7 @@ static dfa_result construct(const glob_program *programs, uint32_t count, uint32
     if ((r = intern_current(st, c, &id)) != DFA_OK) /* state 1: start */
         return r;
     for (uint32_t s = 0; s < st->item_count.n; s++) {
-        if (st->item_count.n > max_states)
+        if (st->item_count.n > max_states || c->work > max_work)
             return DFA_TOO_BIG;
         if ((r = expand_state(st, c, s, classes, representative, next)) != DFA_OK)
             return r;
@@ -477,7 +505,7 @@ static dfa_result construct(const glob_program *programs, uint32_t count, uint32
 }
 
 dfa_result dfa_construct(const glob_program *programs, uint32_t count, uint32_t max_states,
-                         dfa_build *out)
+                         uint64_t max_work, dfa_build *out)
 {
     memset(out, 0, sizeof *out);
     if (max_states > 65535)
@@ -488,7 +516,7 @@ dfa_result dfa_construct(const glob_program *programs, uint32_t count, uint32_t 
     memset(&c, 0, sizeof c);
     c.programs = programs;
     u32_vec next = {NULL, 0, 0};
-    dfa_result r = construct(programs, count, max_states, out, &st, &c, &next);
+    dfa_result r = construct(programs, count, max_states, max_work, out, &st, &c, &next);
     table_free(&st);
     free(c.items.v);
     free(c.emits.v);

@@ -61,8 +61,10 @@ typedef struct dfa_build {
 
 typedef enum dfa_result { DFA_OK, DFA_TOO_BIG, DFA_NOMEM } dfa_result;
 
+/* Builds the DFA of programs[0..count), giving up (DFA_TOO_BIG) past
+ * max_states states or max_work item steps, which bounds compile time. */
 IAM_INTERNAL dfa_result dfa_construct(const glob_program *programs, uint32_t count,
-                                      uint32_t max_states, dfa_build *out);
+                                      uint32_t max_states, uint64_t max_work, dfa_build *out);
 IAM_INTERNAL void dfa_build_free(dfa_build *dfa);
 
 #endif /* IAMGATE_CORE_GLOB_GLOB_INTERNAL_H */

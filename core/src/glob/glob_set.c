@@ -10,6 +10,10 @@
 
 #define DEFAULT_MAX_STATES 4096u
 #define MAX_DFA_TOKENS 256u /* longer programs go to the reference matcher */
+#define MAX_ONES_AFTER_STAR 12u /* '*' then k '?' needs 2^k states */
+/* Item steps a construction may take per program in it: failed attempts
+ * are thrown away, so this bounds the compile time of hostile sets. */
+#define WORK_PER_PROGRAM 16384u
 
 typedef struct glob_dfa {
     uint32_t classes;
@@ -287,6 +291,9 @@ static const uint16_t *byte_table(builder *b, const dfa_build *d, uint32_t flags
     return t;
 }
 
+static const uint32_t *at_const(const uint32_t *v, size_t i) { return v ? v + i : NULL; }
+static uint32_t *at_mut(uint32_t *v, size_t i) { return v ? v + i : NULL; }
+
 /* Copies a built DFA into the arena, with owners in place of programs. */
 static void dfa_store(builder *b, const dfa_build *d, const glob_program *programs, glob_dfa *out)
 {
@@ -304,10 +311,12 @@ static void dfa_store(builder *b, const dfa_build *d, const glob_program *progra
     uint32_t used = 0;
     for (uint32_t s = 0; s < d->states; s++) {
         emit[2 * s] = used;
-        emit[2 * s + 1] = owners_of(b, programs, d->lists + d->emit_start[s], d->emit_count[s], owners + used);
+        emit[2 * s + 1] = owners_of(b, programs, at_const(d->lists, d->emit_start[s]),
+                                     d->emit_count[s], at_mut(owners, used));
         used += emit[2 * s + 1];
         accept[2 * s] = used;
-        accept[2 * s + 1] = owners_of(b, programs, d->lists + d->accept_start[s], d->accept_count[s], owners + used);
+        accept[2 * s + 1] = owners_of(b, programs, at_const(d->lists, d->accept_start[s]),
+                                       d->accept_count[s], at_mut(owners, used));
         used += accept[2 * s + 1];
     }
     out->next = next;
@@ -318,6 +327,19 @@ static void dfa_store(builder *b, const dfa_build *d, const glob_program *progra
 }
 
 static void build_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group);
+
+/* A '*' followed later by many '?' makes the DFA remember every recent
+ * position: such a program goes straight to the reference matcher. */
+static bool program_explodes(const glob_program *p)
+{
+    uint32_t ones = 0;
+    bool star = false;
+    for (uint32_t t = 0; t < p->count; t++) {
+        star |= p->tokens[t].kind == TOKEN_STAR;
+        ones += star && p->tokens[t].kind == TOKEN_ONE;
+    }
+    return ones > MAX_ONES_AFTER_STAR;
+}
 
 static void split_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group)
 {
@@ -334,7 +356,8 @@ static void split_range(builder *b, glob_program *programs, uint32_t lo, uint32_
 static void build_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group)
 {
     dfa_build d;
-    dfa_result r = dfa_construct(programs + lo, hi - lo, b->max_states, &d);
+    dfa_result r = dfa_construct(programs + lo, hi - lo, b->max_states,
+                                 (uint64_t)WORK_PER_PROGRAM * (hi - lo), &d);
     if (r == DFA_NOMEM) {
         b->failed = true;
         return;
@@ -367,7 +390,7 @@ static void build_group(builder *b, uint32_t group, glob_program *programs)
             b->failed = true;
             break;
         }
-        if (programs[n].count > MAX_DFA_TOKENS) {
+        if (programs[n].count > MAX_DFA_TOKENS || program_explodes(&programs[n])) {
             add_fallback(b, b->wild[i].input, group);
             program_free(&programs[n]);
             continue;
@@ -444,8 +467,11 @@ static void store_exact(builder *b, glob_set *set)
     uint32_t used = 0;
     for (size_t i = 0; i < b->exact_n && !b->failed;) {
         size_t j = i;
-        glob_exact value = {folded_copy(b, entries[i].text, entries[i].len),
-                            (uint32_t)entries[i].len, used, 0};
+        glob_exact value;
+        memset(&value, 0, sizeof value);
+        value.key = folded_copy(b, entries[i].text, entries[i].len);
+        value.key_len = (uint32_t)entries[i].len;
+        value.owner_start = used;
         for (; j < b->exact_n && compare_folded(entries[i].text, entries[i].len,
                                                 entries[j].text, entries[j].len) == 0; j++)
             if (used == value.owner_start || owners[used - 1] != entries[j].owner)
@@ -474,7 +500,9 @@ static void store_groups(builder *b, glob_set *set)
     memset(slots, 0, cap * sizeof *slots);
     memset(generic, 0, sizeof *generic);
     for (uint32_t g = 0; g < b->group_n && !b->failed; g++) {
-        glob_group value = {NULL, b->group_key_lens[g], 0, 0, 0, 0};
+        glob_group value;
+        memset(&value, 0, sizeof value);
+        value.key_len = b->group_key_lens[g];
         for (size_t d = 0; d < b->dfa_n; d++)
             if (b->dfa_group[d] == g && value.dfa_count++ == 0)
                 value.dfa_start = (uint32_t)d;
@@ -538,9 +566,9 @@ static bool builder_init(builder *b, size_t count)
     b->group_slot_cap = table_capacity(n);
     b->group_slots = calloc(b->group_slot_cap, sizeof *b->group_slots);
     b->dfa_cap = n;
-    b->dfas = malloc(n * sizeof *b->dfas);
+    b->dfas = calloc(n, sizeof *b->dfas);
     b->dfa_group = malloc(n * sizeof *b->dfa_group);
-    b->fallbacks = malloc(n * sizeof *b->fallbacks);
+    b->fallbacks = calloc(n, sizeof *b->fallbacks);
     b->fallback_group = malloc(n * sizeof *b->fallback_group);
     b->generic = -1;
     return b->always && b->exact_inputs && b->wild && b->group_keys && b->group_key_lens &&
