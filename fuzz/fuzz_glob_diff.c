@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #define MAX_INPUT 4096
-#define MAX_PIECES 64
+#define MAX_PIECES 24
 
 static unsigned char arena_memory[4u << 20];
 

@@ -62,7 +62,12 @@ IAM_INTERNAL void error_set_near(iam_error *err, const char *bytes, size_t len);
 /* ---- small text helpers (base/text.c) ---- */
 
 IAM_INTERNAL bool text_equals(const char *a, size_t alen, const char *lit);
-IAM_INTERNAL unsigned char text_lower_ascii(unsigned char c);
+
+/* ASCII lower case; other bytes unchanged (hot: inline). */
+static inline unsigned char text_lower_ascii(unsigned char c)
+{
+    return (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
+}
 
 /* ---- dates (base/date.c) ---- */
 

@@ -6,8 +6,3 @@ bool text_equals(const char *a, size_t alen, const char *lit)
     size_t n = strlen(lit);
     return alen == n && (n == 0 || memcmp(a, lit, n) == 0);
 }
-
-unsigned char text_lower_ascii(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}

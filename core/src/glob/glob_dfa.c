@@ -336,29 +336,42 @@ static signature symbol_signature(uint32_t x, const unsigned char *bytes, size_t
     return s;
 }
 
-/* Fills class_of[] and the representative symbol of each class. */
+static uint32_t signature_hash(const signature *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < SIGNATURE_WORDS; i++)
+        h = (h ^ s->w[i]) * 1099511628211ull;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Fills class_of[] and the representative symbol of each class; classes
+ * are numbered in order of their first symbol, so the result is
+ * deterministic. Returns 0 when out of memory. */
 static uint32_t compute_classes(const glob_program *programs, uint32_t count,
                                 uint16_t *class_of, uint32_t *representative)
 {
+    enum { SLOTS = 2 * SYMBOL_COUNT };
     unsigned char bytes[256];
     size_t n = literal_bytes(programs, count, bytes);
     signature *seen = malloc(SYMBOL_COUNT * sizeof *seen);
-    if (seen == NULL)
-        return 0;
+    uint32_t *slots = calloc(SLOTS, sizeof *slots); /* class + 1 */
     uint32_t classes = 0;
-    for (uint32_t x = 0; x < SYMBOL_COUNT; x++) {
+    for (uint32_t x = 0; seen != NULL && slots != NULL && x < SYMBOL_COUNT; x++) {
         signature s = symbol_signature(x, bytes, n);
-        uint32_t c = 0;
-        while (c < classes && memcmp(&seen[c], &s, sizeof s) != 0)
-            c++;
-        if (c == classes) {
+        uint32_t slot = signature_hash(&s) & (SLOTS - 1);
+        while (slots[slot] != 0 && memcmp(&seen[slots[slot] - 1], &s, sizeof s) != 0)
+            slot = (slot + 1) & (SLOTS - 1);
+        if (slots[slot] == 0) {
             seen[classes] = s;
-            representative[classes++] = x;
+            representative[classes] = x;
+            slots[slot] = ++classes;
         }
-        class_of[x] = (uint16_t)c;
+        class_of[x] = (uint16_t)(slots[slot] - 1);
     }
+    bool ok = seen != NULL && slots != NULL;
     free(seen);
-    return classes;
+    free(slots);
+    return ok ? classes : 0;
 }
 
 /* ---- construction ---- */
@@ -508,8 +521,8 @@ dfa_result dfa_construct(const glob_program *programs, uint32_t count, uint32_t 
                          uint64_t max_work, dfa_build *out)
 {
     memset(out, 0, sizeof *out);
-    if (max_states > 65535)
-        max_states = 65535; /* transitions are 16-bit */
+    if (max_states > 32767)
+        max_states = 32767; /* 15-bit transitions: the top bit is a flag */
     state_table st;
     memset(&st, 0, sizeof st);
     step_ctx c;

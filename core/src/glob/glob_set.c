@@ -15,9 +15,11 @@
  * are thrown away, so this bounds the compile time of hostile sets. */
 #define WORK_PER_PROGRAM 16384u
 
+#define STATE_EMITS 0x8000u      /* flag in a transition: the target emits */
+
 typedef struct glob_dfa {
-    uint32_t classes;
-    const uint16_t *next;          /* states × classes; 0 is dead, 1 the start */
+    uint32_t shift;                /* a state's row is 1 << shift entries */
+    const uint16_t *next;          /* states × rows; 0 is dead, 1 the start */
     const uint16_t *first;         /* class of the subject's first byte */
     const uint16_t *folded;        /* class of a later byte, case ignored */
     const uint16_t *exact;         /* class of a later byte in a resource part */
@@ -41,6 +43,7 @@ typedef struct glob_group {
 
 typedef struct glob_exact {
     const char *key;               /* folded "vendor:name"; NULL = empty slot */
+    uint32_t hash;                 /* compared first: no key fetch on a miss */
     uint32_t key_len;
     uint32_t owner_start, owner_count;
 } glob_exact;
@@ -57,6 +60,7 @@ struct glob_set {
     const glob_dfa *dfas;
     const glob_fallback *fallbacks;
     const uint32_t *owners;        /* owner lists of exact names */
+    uint32_t group_count;
     glob_stats stats;
 };
 
@@ -64,23 +68,9 @@ struct glob_set {
 /* Hashing with ASCII case folding                                         */
 /* ---------------------------------------------------------------------- */
 
-static uint32_t hash_folded(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ text_lower_ascii((unsigned char)s[i])) * 16777619u;
-    return h;
-}
+/* Defined with the matching code below; compile and match must agree. */
+static uint32_t hash_folded_fast(const char *s, size_t n);
 
-static bool equals_folded(const char *key, size_t key_len, const char *s, size_t n)
-{
-    if (key_len != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (key[i] != (char)text_lower_ascii((unsigned char)s[i]))
-            return false;
-    return true;
-}
 
 static int compare_folded(const char *a, size_t an, const char *b, size_t bn)
 {
@@ -139,7 +129,7 @@ static bool has_wildcard(const char *s, size_t n)
 static uint32_t group_for(builder *b, const char *key, size_t len)
 {
     uint32_t mask = b->group_slot_cap - 1;
-    uint32_t slot = hash_folded(key, len) & mask;
+    uint32_t slot = hash_folded_fast(key, len) & mask;
     for (; key != NULL && b->group_slots[slot] != 0; slot = (slot + 1) & mask) {
         uint32_t g = b->group_slots[slot] - 1;
         if (b->group_keys[g] != NULL && b->group_key_lens[g] == len &&
@@ -297,8 +287,12 @@ static uint32_t *at_mut(uint32_t *v, size_t i) { return v ? v + i : NULL; }
 /* Copies a built DFA into the arena, with owners in place of programs. */
 static void dfa_store(builder *b, const dfa_build *d, const glob_program *programs, glob_dfa *out)
 {
-    out->classes = d->classes;
-    uint16_t *next = arena_array(b, (size_t)d->states * d->classes, sizeof *next, _Alignof(uint16_t));
+    uint32_t shift = 0;
+    while ((1u << shift) < d->classes)
+        shift++;
+    out->shift = shift;
+    size_t row = (size_t)1 << shift;
+    uint16_t *next = arena_array(b, (size_t)d->states * row, sizeof *next, _Alignof(uint16_t));
     uint32_t *emit = arena_array(b, 2u * d->states, sizeof *emit, _Alignof(uint32_t));
     uint32_t *accept = arena_array(b, 2u * d->states, sizeof *accept, _Alignof(uint32_t));
     uint32_t *owners = arena_array(b, d->lists_len, sizeof *owners, _Alignof(uint32_t));
@@ -307,7 +301,14 @@ static void dfa_store(builder *b, const dfa_build *d, const glob_program *progra
     out->exact = b->kind == GLOB_KIND_RESOURCE ? byte_table(b, d, 0, false) : out->folded;
     if (b->failed)
         return;
-    memcpy(next, d->next, (size_t)d->states * d->classes * sizeof *next);
+    /* Rows padded to a power of two (a shift, not a multiply, on the hot
+     * path); the target's "emits" flag rides in the entry. */
+    memset(next, 0, (size_t)d->states * row * sizeof *next);
+    for (uint32_t st = 0; st < d->states; st++)
+        for (uint32_t c = 0; c < d->classes; c++) {
+            uint16_t target = d->next[(size_t)st * d->classes + c];
+            next[st * row + c] = (uint16_t)(target | (d->emit_count[target] ? STATE_EMITS : 0));
+        }
     uint32_t used = 0;
     for (uint32_t s = 0; s < d->states; s++) {
         emit[2 * s] = used;
@@ -439,7 +440,8 @@ static int compare_exact(const void *x, const void *y)
 
 static void insert_exact(glob_exact *slots, uint32_t cap, const exact_entry *e, glob_exact value)
 {
-    uint32_t slot = hash_folded(e->text, e->len) & (cap - 1);
+    value.hash = hash_folded_fast(e->text, e->len);
+    uint32_t slot = value.hash & (cap - 1);
     while (slots[slot].key != NULL)
         slot = (slot + 1) & (cap - 1);
     slots[slot] = value;
@@ -515,13 +517,14 @@ static void store_groups(builder *b, glob_set *set)
             continue;
         }
         value.key = folded_copy(b, b->group_keys[g], b->group_key_lens[g]);
-        uint32_t slot = hash_folded(value.key, value.key_len) & (cap - 1);
+        uint32_t slot = hash_folded_fast(value.key, value.key_len) & (cap - 1);
         while (slots[slot].key != NULL)
             slot = (slot + 1) & (cap - 1);
         slots[slot] = value;
     }
     set->groups = slots;
     set->group_cap = cap;
+    set->group_count = b->group_n;
     b->stats.groups = b->group_n;
 }
 
@@ -669,88 +672,178 @@ void glob_set_stats(const glob_set *set, glob_stats *stats)
 /* Matching                                                                */
 /* ---------------------------------------------------------------------- */
 
-static size_t emit_owners(const uint32_t *owners, uint32_t count, uint32_t *out, size_t cap,
-                          size_t n)
+/* A span of owners; n counts spans even past cap. */
+static size_t emit_span(const uint32_t *owners, uint32_t count, glob_span *out, size_t cap,
+                        size_t n)
 {
-    for (uint32_t i = 0; i < count; i++, n++)
-        if (n < cap)
-            out[n] = owners[i];
-    return n;
+    if (count == 0)
+        return n;
+    if (n < cap) {
+        out[n].owners = owners;
+        out[n].count = count;
+    }
+    return n + 1;
 }
 
-static size_t emit_state(const glob_dfa *d, const uint32_t *range, uint32_t state, uint32_t *out,
-                         size_t cap, size_t n)
+static size_t emit_state(const glob_dfa *d, const uint32_t *range, uint32_t state,
+                         glob_span *out, size_t cap, size_t n)
 {
-    uint32_t count = range[2 * state + 1];
-    return count ? emit_owners(d->owners + range[2 * state], count, out, cap, n) : n;
+    return emit_span(d->owners + range[2 * state], range[2 * state + 1], out, cap, n);
 }
 
 /*
- * The hot loop: one table lookup for the byte's class and one for the next
- * state per byte. Resource subjects switch from the case-folding table to
- * the exact one after their fifth colon (spec §2.3.2 item 6); `colons` is
- * 5 from the start for actions, whose every byte folds.
+ * The hot loops: per byte, one lookup of its class and one of the next
+ * state, whose "emits" flag says whether to report (so the emit table is
+ * off the dependency chain). Measured by bench/bench_glob.c against the
+ * reference matcher; fuzz/fuzz_glob_diff.c checks both agree.
  */
-static size_t dfa_scan(const glob_dfa *d, const unsigned char *s, size_t len, unsigned colons,
-                       uint32_t *out, size_t cap, size_t n)
+static size_t dfa_scan_action(const glob_dfa *d, const unsigned char *s, size_t len,
+                              glob_span *out, size_t cap, size_t n)
 {
-    uint32_t state = 1;
-    n = emit_state(d, d->emit, state, out, cap, n);
-    const uint16_t *table = colons < 5 ? d->folded : d->exact;
-    for (size_t i = 0; i < len; i++) {
-        uint16_t cls = i == 0 ? d->first[s[0]] : table[s[i]];
-        state = d->next[(size_t)state * d->classes + cls];
-        if (state == 0)
+    n = emit_state(d, d->emit, 1, out, cap, n);
+    if (len == 0)
+        return emit_state(d, d->accept, 1, out, cap, n);
+    const uint16_t *next = d->next, *table = d->folded;
+    const uint32_t shift = d->shift;
+    uint32_t e = next[(1u << shift) + d->first[s[0]]];
+    for (size_t i = 1;; i++) {
+        if (e & STATE_EMITS) {
+            e &= ~STATE_EMITS;
+            n = emit_state(d, d->emit, e, out, cap, n);
+        }
+        if (e == 0)
             return n;
-        n = emit_state(d, d->emit, state, out, cap, n);
-        if (colons < 5 && s[i] == ':' && ++colons == 5)
-            table = d->exact;
+        if (i == len)
+            break;
+        e = next[(e << shift) + table[s[i]]];
     }
-    return emit_state(d, d->accept, state, out, cap, n);
+    return emit_state(d, d->accept, e, out, cap, n);
+}
+
+/* As above; bytes fold case until the fifth colon (spec §2.3.2 item 6). */
+static size_t dfa_scan_resource(const glob_dfa *d, const unsigned char *s, size_t len,
+                                glob_span *out, size_t cap, size_t n)
+{
+    n = emit_state(d, d->emit, 1, out, cap, n);
+    if (len == 0)
+        return emit_state(d, d->accept, 1, out, cap, n);
+    const uint16_t *next = d->next, *table = d->folded;
+    const uint32_t shift = d->shift;
+    unsigned colons = s[0] == ':';
+    uint32_t e = next[(1u << shift) + d->first[s[0]]];
+    for (size_t i = 1;; i++) {
+        if (e & STATE_EMITS) {
+            e &= ~STATE_EMITS;
+            n = emit_state(d, d->emit, e, out, cap, n);
+        }
+        if (e == 0)
+            return n;
+        if (i == len)
+            break;
+        if (colons == 5)
+            table = d->exact;
+        e = next[(e << shift) + table[s[i]]];
+        colons += s[i] == ':';
+    }
+    return emit_state(d, d->accept, e, out, cap, n);
+}
+
+/* FNV-style hash over 8 bytes at a time, ASCII letters folded to lower
+ * case in all 8 lanes at once (bytes >= 0x80 are left alone). */
+static uint64_t fold8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t low7 = x & ~high;
+    uint64_t at_least_a = low7 + ones * (0x80 - 'A');
+    uint64_t above_z = low7 + ones * (0x80 - 'Z' - 1);
+    uint64_t upper = at_least_a & ~above_z & ~x & high;
+    return x | (upper >> 2);
+}
+
+/* The last n < 8 bytes as the low bytes of a word, without reading past
+ * them (a variable-length memcpy would be a library call here). */
+static uint64_t load_tail(const char *s, size_t n)
+{
+    uint64_t x = 0;
+    for (size_t j = 0; j < n; j++)
+        x |= (uint64_t)(unsigned char)s[j] << (8 * j);
+    return x;
+}
+
+/* Whether s equals key (already folded) ignoring ASCII case, 8 bytes at a
+ * time. */
+static bool equals_folded_fast(const char *key, size_t key_len, const char *s, size_t n)
+{
+    if (key_len != n)
+        return false;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, key + i, 8);
+        memcpy(&b, s + i, 8);
+        if (a != fold8(b))
+            return false;
+    }
+    return i == n || load_tail(key + i, n - i) == fold8(load_tail(s + i, n - i));
+}
+
+static uint32_t hash_folded_fast(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        h = (h ^ fold8(x)) * 0xFF51AFD7ED558CCDull;
+    }
+    if (i < n)
+        h = (h ^ fold8(load_tail(s + i, n - i))) * 0xFF51AFD7ED558CCDull;
+    return (uint32_t)(h ^ (h >> 29) ^ (h >> 47));
 }
 
 static const glob_group *group_find(const glob_set *set, const char *key, size_t len)
 {
     uint32_t mask = set->group_cap - 1;
-    for (uint32_t slot = hash_folded(key, len) & mask; set->groups[slot].key != NULL;
+    for (uint32_t slot = hash_folded_fast(key, len) & mask; set->groups[slot].key != NULL;
          slot = (slot + 1) & mask)
-        if (equals_folded(set->groups[slot].key, set->groups[slot].key_len, key, len))
+        if (equals_folded_fast(set->groups[slot].key, set->groups[slot].key_len, key, len))
             return &set->groups[slot];
     return NULL;
 }
 
 static size_t match_group(const glob_set *set, const glob_group *g, const char *s, size_t len,
-                          const char *whole, size_t whole_len, uint32_t *out, size_t cap, size_t n)
+                          const char *whole, size_t whole_len, glob_span *out, size_t cap,
+                          size_t n)
 {
-    unsigned colons = set->kind == GLOB_KIND_ACTION ? 5 : 0; /* actions fold throughout */
+    const unsigned char *bytes = (const unsigned char *)s;
     for (uint32_t i = 0; i < g->dfa_count; i++)
-        n = dfa_scan(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, colons, out,
-                     cap, n);
+        n = set->kind == GLOB_KIND_ACTION
+                ? dfa_scan_action(&set->dfas[g->dfa_start + i], bytes, len, out, cap, n)
+                : dfa_scan_resource(&set->dfas[g->dfa_start + i], bytes, len, out, cap, n);
     for (uint32_t i = 0; i < g->fallback_count; i++) {
         const glob_fallback *f = &set->fallbacks[g->fallback_start + i];
         bool hit = set->kind == GLOB_KIND_ACTION
                        ? glob_match_action_reference(f->text, f->len, whole, whole_len)
                        : glob_match_resource_reference(f->text, f->len, whole, whole_len);
-        if (hit && n++ < cap)
-            out[n - 1] = f->owner;
+        if (hit)
+            n = emit_span(&f->owner, 1, out, cap, n);
     }
     return n;
 }
 
-static size_t match_exact(const glob_set *set, const char *s, size_t len, uint32_t *out,
+static size_t match_exact(const glob_set *set, const char *s, size_t len, glob_span *out,
                           size_t cap, size_t n)
 {
-    uint32_t mask = set->exact_cap - 1;
-    for (uint32_t slot = hash_folded(s, len) & mask; set->exact[slot].key != NULL;
-         slot = (slot + 1) & mask) {
+    uint32_t mask = set->exact_cap - 1, hash = hash_folded_fast(s, len);
+    for (uint32_t slot = hash & mask; set->exact[slot].key != NULL; slot = (slot + 1) & mask) {
         const glob_exact *e = &set->exact[slot];
-        if (equals_folded(e->key, e->key_len, s, len))
-            return emit_owners(set->owners + e->owner_start, e->owner_count, out, cap, n);
+        if (e->hash == hash && equals_folded_fast(e->key, e->key_len, s, len))
+            return emit_span(set->owners + e->owner_start, e->owner_count, out, cap, n);
     }
     return n;
 }
 
-static size_t match_action(const glob_set *set, const char *s, size_t len, uint32_t *out,
+static size_t match_action(const glob_set *set, const char *s, size_t len, glob_span *out,
                            size_t cap, size_t n)
 {
     const char *colon = memchr(s, ':', len);
@@ -758,7 +851,7 @@ static size_t match_action(const glob_set *set, const char *s, size_t len, uint3
         return n;
     n = match_exact(set, s, len, out, cap, n);
     size_t vendor_len = (size_t)(colon - s);
-    const glob_group *g = group_find(set, s, vendor_len);
+    const glob_group *g = set->group_count ? group_find(set, s, vendor_len) : NULL;
     if (g != NULL)
         n = match_group(set, g, colon + 1, len - vendor_len - 1, s, len, out, cap, n);
     return n;
@@ -780,7 +873,7 @@ static bool arn_service(const char *s, size_t len, const char **service, size_t 
     return colons == 5;
 }
 
-static size_t match_resource(const glob_set *set, const char *s, size_t len, uint32_t *out,
+static size_t match_resource(const glob_set *set, const char *s, size_t len, glob_span *out,
                              size_t cap, size_t n)
 {
     const char *service;
@@ -795,15 +888,32 @@ static size_t match_resource(const glob_set *set, const char *s, size_t len, uin
     return n;
 }
 
-size_t glob_set_match(const glob_set *set, const char *subject, size_t len, uint32_t *owners,
-                      size_t cap)
+size_t glob_set_match_spans(const glob_set *set, const char *subject, size_t len,
+                            glob_span *spans, size_t cap)
 {
     if (set == NULL || (subject == NULL && len != 0))
         return 0;
     if (subject == NULL)
         subject = "";
-    size_t n = emit_owners(set->always, set->always_count, owners, cap, 0);
+    size_t n = emit_span(set->always, set->always_count, spans, cap, 0);
     if (set->kind == GLOB_KIND_ACTION)
-        return match_action(set, subject, len, owners, cap, n);
-    return match_resource(set, subject, len, owners, cap, n);
+        return match_action(set, subject, len, spans, cap, n);
+    return match_resource(set, subject, len, spans, cap, n);
+}
+
+size_t glob_set_match(const glob_set *set, const char *subject, size_t len, uint32_t *owners,
+                      size_t cap)
+{
+    glob_span spans[256];
+    size_t count = glob_set_match_spans(set, subject, len, spans, 256);
+    if (count > 256)
+        return SIZE_MAX; /* cannot happen for sets of fewer than ~60 DFAs a group */
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (n < cap)
+            memcpy(owners + n, spans[i].owners,
+                   (spans[i].count < cap - n ? spans[i].count : cap - n) * sizeof *owners);
+        n += spans[i].count;
+    }
+    return n;
 }

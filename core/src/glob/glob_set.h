@@ -56,6 +56,18 @@ IAM_INTERNAL iam_status glob_set_compile(iam_arena *arena, glob_kind kind,
                                          const glob_options *options,
                                          const glob_set **out);
 
+/* The set of matching owners as spans of precomputed owner lists (the
+ * union of the spans; an owner may be in several). Writes up to cap spans
+ * and returns how many there are. Allocates nothing; thread-safe. At most
+ * 2 + (DFAs of the subject's groups) × (len + 2) + fallbacks spans. */
+typedef struct glob_span {
+    const uint32_t *owners;
+    uint32_t count;
+} glob_span;
+
+IAM_INTERNAL size_t glob_set_match_spans(const glob_set *set, const char *subject, size_t len,
+                                         glob_span *spans, size_t cap);
+
 /* Writes the owners whose patterns match subject into owners[0..cap) and
  * returns how many there are (more than cap means some were not written).
  * An owner may appear more than once. Allocates nothing; thread-safe. */
