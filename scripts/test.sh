@@ -13,3 +13,8 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs"
 done
+# A short libFuzzer run per target (only in the default, full run).
+if [ $# -eq 0 ]; then
+  echo "=== fuzz smoke ==="
+  scripts/fuzz-smoke.sh "${IAM_FUZZ_SMOKE_SECONDS:-30}"
+fi

@@ -12,9 +12,10 @@
 
 /* Anchored glob (spec §2.1, StringLike of §3.4.1): '*' matches any run of
  * bytes (none, '/' and ':' included), '?' exactly one UTF-8 code point (a
- * byte that is not a continuation byte and the continuation bytes after
- * it), every other byte itself; ASCII letters fold when fold_case. There is
- * no escape character. */
+ * byte and the continuation bytes after it; a ':' is always alone, so that
+ * ARN fields split alike alone or together), a literal code point of the
+ * pattern the same code point of the subject; ASCII letters fold when
+ * fold_case. There is no escape character. */
 IAM_INTERNAL bool glob_match_reference(const char *pattern, size_t pattern_len,
                                        const char *subject, size_t subject_len,
                                        bool fold_case);

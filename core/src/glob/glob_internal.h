@@ -11,7 +11,8 @@
  * The subject alphabet: a byte, plus SYMBOL_FOLD when the byte lies where
  * ASCII case is ignored (then the byte is already lower-cased), plus
  * SYMBOL_FIRST_CONTINUATION for a continuation byte that opens the subject
- * (a code point of its own there; everywhere else it continues one).
+ * or follows a ':' (a code point of its own there; everywhere else it
+ * continues one).
  */
 #define SYMBOL_FOLD 0x100u
 #define SYMBOL_FIRST_CONTINUATION 0x200u

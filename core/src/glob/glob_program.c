@@ -72,8 +72,8 @@ static void tokenize(glob_program *p, size_t len, size_t confined_end, size_t cr
         }
         t->kind = TOKEN_LITERAL;
         size_t end = i + 1;
-        while (end < len && byte_continues((unsigned char)s[end]))
-            end++;
+        while (s[i] != ':' && end < len && byte_continues((unsigned char)s[end]))
+            end++; /* a ':' stands alone (see glob.h) */
         t->len = (uint32_t)(end - i);
         i = end;
     }

@@ -47,11 +47,14 @@ static bool byte_is_continuation(unsigned char byte)
 }
 
 /* The index just past the code point that starts at i (spec §2.1: '?'
- * is one code point; é takes two bytes, € three). */
+ * is one code point; é takes two bytes, € three). A ':' is always a code
+ * point of its own, so that an ARN's fields split into the same code
+ * points whether a field is matched alone or as part of the whole. */
 static size_t code_point_end(const char *text, size_t len, size_t i)
 {
+    bool colon = text[i] == ':';
     i++;
-    while (i < len && byte_is_continuation((unsigned char)text[i]))
+    while (!colon && i < len && byte_is_continuation((unsigned char)text[i]))
         i++;
     return i;
 }
@@ -69,8 +72,9 @@ static bool byte_equals(unsigned char pattern, unsigned char subject,
 static size_t pattern_unit_end(const glob_pattern *pattern, size_t i)
 {
     size_t len = pattern->head_len + pattern->tail_len;
+    bool colon = pattern_byte(pattern, i) == ':';
     i++;
-    while (i < len && byte_is_continuation(pattern_byte(pattern, i)))
+    while (!colon && i < len && byte_is_continuation(pattern_byte(pattern, i)))
         i++;
     return i;
 }

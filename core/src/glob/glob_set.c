@@ -20,9 +20,10 @@
 typedef struct glob_dfa {
     uint32_t shift;                /* a state's row is 1 << shift entries */
     const uint16_t *next;          /* states × rows; 0 is dead, 1 the start */
-    const uint16_t *first;         /* class of the subject's first byte */
-    const uint16_t *folded;        /* class of a later byte, case ignored */
-    const uint16_t *exact;         /* class of a later byte in a resource part */
+    /* Class of a byte b: table[b | 256 when b opens the subject or follows
+     * a ':'] (a code point starts there whatever b is). */
+    const uint16_t *folded;        /* case ignored */
+    const uint16_t *exact;         /* in a resource part */
     const uint32_t *emit;          /* per state: start, count in owners */
     const uint32_t *accept;        /* per state: start, count in owners */
     const uint32_t *owners;
@@ -269,14 +270,15 @@ static uint32_t owners_of(const builder *b, const glob_program *programs, const 
     return m;
 }
 
-static const uint16_t *byte_table(builder *b, const dfa_build *d, uint32_t flags, bool fold)
+static const uint16_t *byte_table(builder *b, const dfa_build *d, bool fold)
 {
-    uint16_t *t = arena_array(b, 256, sizeof *t, _Alignof(uint16_t));
-    for (uint32_t x = 0; t != NULL && x < 256; x++) {
-        uint32_t sym = fold ? (SYMBOL_FOLD | text_lower_ascii((unsigned char)x)) : x;
-        if ((flags & SYMBOL_FIRST_CONTINUATION) && byte_continues((unsigned char)x))
+    uint16_t *t = arena_array(b, 512, sizeof *t, _Alignof(uint16_t));
+    for (uint32_t i = 0; t != NULL && i < 512; i++) {
+        unsigned char x = (unsigned char)i;
+        uint32_t sym = fold ? (SYMBOL_FOLD | text_lower_ascii(x)) : x;
+        if (i >= 256 && byte_continues(x))
             sym |= SYMBOL_FIRST_CONTINUATION;
-        t[x] = d->class_of[sym];
+        t[i] = d->class_of[sym];
     }
     return t;
 }
@@ -296,9 +298,8 @@ static void dfa_store(builder *b, const dfa_build *d, const glob_program *progra
     uint32_t *emit = arena_array(b, 2u * d->states, sizeof *emit, _Alignof(uint32_t));
     uint32_t *accept = arena_array(b, 2u * d->states, sizeof *accept, _Alignof(uint32_t));
     uint32_t *owners = arena_array(b, d->lists_len, sizeof *owners, _Alignof(uint32_t));
-    out->first = byte_table(b, d, SYMBOL_FIRST_CONTINUATION, true);
-    out->folded = byte_table(b, d, 0, true);
-    out->exact = b->kind == GLOB_KIND_RESOURCE ? byte_table(b, d, 0, false) : out->folded;
+    out->folded = byte_table(b, d, true);
+    out->exact = b->kind == GLOB_KIND_RESOURCE ? byte_table(b, d, false) : out->folded;
     if (b->failed)
         return;
     /* Rows padded to a power of two (a shift, not a multiply, on the hot
@@ -705,7 +706,7 @@ static size_t dfa_scan_action(const glob_dfa *d, const unsigned char *s, size_t 
         return emit_state(d, d->accept, 1, out, cap, n);
     const uint16_t *next = d->next, *table = d->folded;
     const uint32_t shift = d->shift;
-    uint32_t e = next[(1u << shift) + d->first[s[0]]];
+    uint32_t e = next[(1u << shift) + table[256 | s[0]]];
     for (size_t i = 1;; i++) {
         if (e & STATE_EMITS) {
             e &= ~STATE_EMITS;
@@ -715,7 +716,7 @@ static size_t dfa_scan_action(const glob_dfa *d, const unsigned char *s, size_t 
             return n;
         if (i == len)
             break;
-        e = next[(e << shift) + table[s[i]]];
+        e = next[(e << shift) + table[s[i] | ((unsigned)(s[i - 1] == ':') << 8)]];
     }
     return emit_state(d, d->accept, e, out, cap, n);
 }
@@ -730,7 +731,7 @@ static size_t dfa_scan_resource(const glob_dfa *d, const unsigned char *s, size_
     const uint16_t *next = d->next, *table = d->folded;
     const uint32_t shift = d->shift;
     unsigned colons = s[0] == ':';
-    uint32_t e = next[(1u << shift) + d->first[s[0]]];
+    uint32_t e = next[(1u << shift) + table[256 | s[0]]];
     for (size_t i = 1;; i++) {
         if (e & STATE_EMITS) {
             e &= ~STATE_EMITS;
@@ -742,7 +743,7 @@ static size_t dfa_scan_resource(const glob_dfa *d, const unsigned char *s, size_
             break;
         if (colons == 5)
             table = d->exact;
-        e = next[(e << shift) + table[s[i]]];
+        e = next[(e << shift) + table[s[i] | ((unsigned)(s[i - 1] == ':') << 8)]];
         colons += s[i] == ':';
     }
     return emit_state(d, d->accept, e, out, cap, n);
