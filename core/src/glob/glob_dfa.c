@@ -33,30 +33,32 @@ static uint32_t item_byte(uint64_t i) { return (uint32_t)i & 0xFFFFFu; }
 typedef struct u64_vec { uint64_t *v; size_t n, cap; } u64_vec;
 typedef struct u32_vec { uint32_t *v; size_t n, cap; } u32_vec;
 
+/* Room for one more element in *v (n used of *cap); false when out of memory. */
+static bool vec_reserve(void **v, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t grown = *cap ? *cap * 2 : 64;
+    void *p = realloc(*v, grown * elem);
+    if (p == NULL)
+        return false;
+    *v = p;
+    *cap = grown;
+    return true;
+}
+
 static bool u64_push(u64_vec *a, uint64_t x)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        uint64_t *v = realloc(a->v, cap * sizeof *v);
-        if (v == NULL)
-            return false;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (!vec_reserve((void **)&a->v, a->n, &a->cap, sizeof *a->v))
+        return false;
     a->v[a->n++] = x;
     return true;
 }
 
 static bool u32_push(u32_vec *a, uint32_t x)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        uint32_t *v = realloc(a->v, cap * sizeof *v);
-        if (v == NULL)
-            return false;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (!vec_reserve((void **)&a->v, a->n, &a->cap, sizeof *a->v))
+        return false;
     a->v[a->n++] = x;
     return true;
 }

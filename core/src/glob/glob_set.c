@@ -698,31 +698,9 @@ static size_t emit_state(const glob_dfa *d, const uint32_t *range, uint32_t stat
  * off the dependency chain). Measured by bench/bench_glob.c against the
  * reference matcher; fuzz/fuzz_glob_diff.c checks both agree.
  */
-static size_t dfa_scan_action(const glob_dfa *d, const unsigned char *s, size_t len,
-                              glob_span *out, size_t cap, size_t n)
-{
-    n = emit_state(d, d->emit, 1, out, cap, n);
-    if (len == 0)
-        return emit_state(d, d->accept, 1, out, cap, n);
-    const uint16_t *next = d->next, *table = d->folded;
-    const uint32_t shift = d->shift;
-    uint32_t e = next[(1u << shift) + table[256 | s[0]]];
-    for (size_t i = 1;; i++) {
-        if (e & STATE_EMITS) {
-            e &= ~STATE_EMITS;
-            n = emit_state(d, d->emit, e, out, cap, n);
-        }
-        if (e == 0)
-            return n;
-        if (i == len)
-            break;
-        e = next[(e << shift) + table[s[i] | ((unsigned)(s[i - 1] == ':') << 8)]];
-    }
-    return emit_state(d, d->accept, e, out, cap, n);
-}
-
-/* As above; bytes fold case until the fifth colon (spec §2.3.2 item 6). */
-static size_t dfa_scan_resource(const glob_dfa *d, const unsigned char *s, size_t len,
+/* Bytes fold case until the fifth colon (spec §2.3.2 item 6): for
+ * actions, whose every byte folds, both tables are the folding one. */
+static size_t dfa_scan(const glob_dfa *d, const unsigned char *s, size_t len,
                                 glob_span *out, size_t cap, size_t n)
 {
     n = emit_state(d, d->emit, 1, out, cap, n);
@@ -816,11 +794,8 @@ static size_t match_group(const glob_set *set, const glob_group *g, const char *
                           const char *whole, size_t whole_len, glob_span *out, size_t cap,
                           size_t n)
 {
-    const unsigned char *bytes = (const unsigned char *)s;
     for (uint32_t i = 0; i < g->dfa_count; i++)
-        n = set->kind == GLOB_KIND_ACTION
-                ? dfa_scan_action(&set->dfas[g->dfa_start + i], bytes, len, out, cap, n)
-                : dfa_scan_resource(&set->dfas[g->dfa_start + i], bytes, len, out, cap, n);
+        n = dfa_scan(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, out, cap, n);
     for (uint32_t i = 0; i < g->fallback_count; i++) {
         const glob_fallback *f = &set->fallbacks[g->fallback_start + i];
         bool hit = set->kind == GLOB_KIND_ACTION
