@@ -185,23 +185,33 @@ static int compare_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Items arrive nearly sorted (programs in order, tokens ascending), so an
- * insertion sort is close to linear; qsort guards the worst case. */
-static void sort_u64(uint64_t *v, size_t n)
+static void insertion_sort_u64(uint64_t *v, size_t n)
 {
-    size_t moves = 0;
     for (size_t i = 1; i < n; i++) {
         uint64_t x = v[i];
         size_t j = i;
         while (j > 0 && v[j - 1] > x) {
             v[j] = v[j - 1];
             j--;
-            if (++moves > 4 * n) {
-                qsort(v, n, sizeof *v, compare_u64);
-                return;
-            }
         }
         v[j] = x;
+    }
+}
+
+/* Items are stepped from a sorted state, so they arrive grouped by program
+ * in increasing order; only each program's run needs sorting, and runs are
+ * short. */
+static void sort_u64(uint64_t *v, size_t n)
+{
+    for (size_t start = 0; start < n;) {
+        size_t end = start + 1;
+        while (end < n && item_program(v[end]) == item_program(v[start]))
+            end++;
+        if (end - start <= 32)
+            insertion_sort_u64(v + start, end - start);
+        else
+            qsort(v + start, end - start, sizeof *v, compare_u64);
+        start = end;
     }
 }
 
