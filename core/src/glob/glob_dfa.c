@@ -445,6 +445,8 @@ static dfa_result intern_current(state_table *st, step_ctx *c, uint32_t *id)
     if (c->emits.n != 0)
         drop_emitted(c);
     c->items.n = sort_unique_u64(c->items.v, c->items.n);
+    for (size_t i = 1; i < c->items.n; i++)
+        IAM_ASSERT(c->items.v[i - 1] < c->items.v[i]); /* canonical: sorted, unique */
     *id = state_intern(st, c->items.v, c->items.n, c->emits.v, c->emits.n);
     return *id == UINT32_MAX ? DFA_NOMEM : DFA_OK;
 }

@@ -62,6 +62,10 @@ struct glob_set {
     const glob_fallback *fallbacks;
     const uint32_t *owners;        /* owner lists of exact names */
     uint32_t group_count;
+    /* An exact name's list also holds what its vendor's DFAs and fallbacks
+     * match for it (computed at compile time), so a request naming it
+     * needs one lookup and no scan. */
+    bool exact_complete;
     glob_stats stats;
 };
 
@@ -405,6 +409,11 @@ static void build_group(builder *b, uint32_t group, glob_program *programs)
         program_free(&programs[i]);
 }
 
+static const glob_group *group_find(const glob_set *set, const char *key, size_t len);
+static size_t match_group(const glob_set *set, const glob_group *g, const char *s, size_t len,
+                          const char *whole, size_t whole_len, glob_span *out, size_t cap,
+                          size_t n);
+
 /* ---------------------------------------------------------------------- */
 /* Compile: tables in the arena                                            */
 /* ---------------------------------------------------------------------- */
@@ -489,6 +498,89 @@ static void store_exact(builder *b, glob_set *set)
     set->exact = slots;
     set->exact_cap = cap;
     set->owners = owners;
+}
+
+typedef struct u32_list { uint32_t *v; size_t n, cap; } u32_list;
+
+static bool list_push(u32_list *l, uint32_t x)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 1024;
+        uint32_t *v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return false;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = x;
+    return true;
+}
+
+static int compare_owner(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Appends to all the owners that match the exact name e: its own, and what
+ * its vendor's DFAs and fallbacks give for it; sorted, without repeats. */
+static bool exact_answer(const glob_set *set, const glob_exact *e, u32_list *all)
+{
+    size_t start = all->n;
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < e->owner_count; i++)
+        ok = list_push(all, set->owners[e->owner_start + i]);
+    const char *colon = memchr(e->key, ':', e->key_len);
+    size_t vendor_len = (size_t)(colon - e->key);
+    const glob_group *g = set->group_count ? group_find(set, e->key, vendor_len) : NULL;
+    glob_span spans[512];
+    size_t n = g ? match_group(set, g, colon + 1, e->key_len - vendor_len - 1, e->key, e->key_len,
+                               spans, 512, 0)
+                 : 0;
+    if (n > 512)
+        return false; /* keep scanning for this set */
+    for (size_t k = 0; ok && k < n; k++)
+        for (uint32_t i = 0; ok && i < spans[k].count; i++)
+            ok = list_push(all, spans[k].owners[i]);
+    if (!ok)
+        return false;
+    qsort(all->v + start, all->n - start, sizeof *all->v, compare_owner);
+    size_t m = start;
+    for (size_t i = start; i < all->n; i++)
+        if (m == start || all->v[m - 1] != all->v[i])
+            all->v[m++] = all->v[i];
+    all->n = m;
+    return true;
+}
+
+/* Makes every exact name's list complete (see glob_set.exact_complete).
+ * On failure the set stays correct: matching then also scans. */
+static void complete_exact(builder *b, glob_set *set)
+{
+    if (b->kind != GLOB_KIND_ACTION || b->exact_n == 0)
+        return;
+    glob_exact *slots = (glob_exact *)(uintptr_t)set->exact;
+    uint32_t *starts = malloc(set->exact_cap * 2 * sizeof *starts);
+    u32_list all = {NULL, 0, 0};
+    bool ok = starts != NULL;
+    for (uint32_t s = 0; ok && s < set->exact_cap; s++) {
+        starts[2 * s] = (uint32_t)all.n;
+        ok = slots[s].key == NULL || exact_answer(set, &slots[s], &all);
+        starts[2 * s + 1] = (uint32_t)all.n - starts[2 * s];
+    }
+    uint32_t *owners = ok ? arena_array(b, all.n, sizeof *owners, _Alignof(uint32_t)) : NULL;
+    if (ok && !b->failed) {
+        if (all.n)
+            memcpy(owners, all.v, all.n * sizeof *owners);
+        for (uint32_t s = 0; s < set->exact_cap; s++) {
+            slots[s].owner_start = starts[2 * s];
+            slots[s].owner_count = starts[2 * s + 1];
+        }
+        set->owners = owners;
+        set->exact_complete = true;
+    }
+    free(starts);
+    free(all.v);
 }
 
 /* The group table of the set: folded keys, each group's DFAs and fallbacks
@@ -647,6 +739,8 @@ iam_status glob_set_compile(iam_arena *arena, glob_kind kind, const glob_input *
             store_exact(&b, set);
             store_groups(&b, set);
             store_lists(&b, set);
+            if (!b.failed)
+                complete_exact(&b, set);
         }
     }
     builder_free(&b);
@@ -807,14 +901,18 @@ static size_t match_group(const glob_set *set, const glob_group *g, const char *
     return n;
 }
 
+/* Spans of the exact name s; *hit says whether it is in the table. */
 static size_t match_exact(const glob_set *set, const char *s, size_t len, glob_span *out,
-                          size_t cap, size_t n)
+                          size_t cap, size_t n, bool *hit)
 {
+    *hit = false;
     uint32_t mask = set->exact_cap - 1, hash = hash_folded_fast(s, len);
     for (uint32_t slot = hash & mask; set->exact[slot].key != NULL; slot = (slot + 1) & mask) {
         const glob_exact *e = &set->exact[slot];
-        if (e->hash == hash && equals_folded_fast(e->key, e->key_len, s, len))
+        if (e->hash == hash && equals_folded_fast(e->key, e->key_len, s, len)) {
+            *hit = true;
             return emit_span(set->owners + e->owner_start, e->owner_count, out, cap, n);
+        }
     }
     return n;
 }
@@ -825,7 +923,10 @@ static size_t match_action(const glob_set *set, const char *s, size_t len, glob_
     const char *colon = memchr(s, ':', len);
     if (colon == NULL)
         return n;
-    n = match_exact(set, s, len, out, cap, n);
+    bool hit;
+    n = match_exact(set, s, len, out, cap, n, &hit);
+    if (hit && set->exact_complete)
+        return n;
     size_t vendor_len = (size_t)(colon - s);
     const glob_group *g = set->group_count ? group_find(set, s, vendor_len) : NULL;
     if (g != NULL)
