@@ -22,25 +22,41 @@ static void require(int ok)
         abort();
 }
 
-static void check_list(const iam_value_list *l, size_t len)
+/* Each value's offset is where its JSON value starts in the document. */
+static void check_value(const iam_value *v, const char *doc, size_t len)
 {
-    for (uint32_t i = 0; i < l->count; i++)
-        require(l->items[i].offset < len && l->items[i].text.ptr != NULL);
+    require(v->offset < len && v->text.ptr != NULL);
+    char c = doc[v->offset];
+    if (v->type == IAM_VALUE_STRING)
+        require(c == '"');
+    else if (v->type == IAM_VALUE_BOOL)
+        require(c == (v->text.len == 4 ? 't' : 'f'));
+    else
+        require(c == '-' || (c >= '0' && c <= '9'));
 }
 
-static void check_policy(const iam_policy *p, size_t len)
+static void check_list(const iam_value_list *l, const char *doc, size_t len)
+{
+    for (uint32_t i = 0; i < l->count; i++)
+        check_value(&l->items[i], doc, len);
+    if (l->present)
+        require(doc[l->offset] == (l->is_array ? '[' : '"') || !l->is_array);
+}
+
+static void check_policy(const iam_policy *p, const char *doc, size_t len)
 {
     require(p->statement_count >= 1 && p->statements != NULL);
     for (uint32_t s = 0; s < p->statement_count; s++) {
         const iam_statement *st = &p->statements[s];
-        require(st->offset < len);
+        require(st->offset < len && doc[st->offset] == '{');
         require(st->effect == IAM_EFFECT_ALLOW || st->effect == IAM_EFFECT_DENY);
         require(st->actions.present && st->actions.count >= 1);
-        check_list(&st->actions, len);
-        check_list(&st->resources, len);
+        check_list(&st->actions, doc, len);
+        check_list(&st->resources, doc, len);
         for (uint32_t c = 0; c < st->condition_count; c++) {
             require(st->conditions[c].op > IAM_OP_UNKNOWN && st->conditions[c].op < IAM_OP_COUNT);
-            check_list(&st->conditions[c].values, len);
+            check_list(&st->conditions[c].values, doc, len);
+            require(doc[st->conditions[c].key_offset] == '"');
         }
     }
 }
@@ -79,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     require(arena.used <= cap);
     if (s == IAM_OK) {
         require(p != NULL);
-        check_policy(p, len);
+        check_policy(p, doc, len);
         require(arena.used <= iam_policy_parse_bound(len));
     } else {
         require(p == NULL && arena.used == 0);
