@@ -399,6 +399,86 @@ IAM_API void iam_policy_size(const char *json, size_t len, size_t *minified,
  * Allocates: never. Fails: never. Threads: safe. */
 IAM_API const char *iam_condition_op_name(iam_condition_op op);
 
+/* ------------------------------------------------------------------------ */
+/* Policy sets and decisions                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* Zero is deny: zeroed memory and every early return mean deny. */
+typedef enum iam_decision {
+    IAM_DENY_IMPLICIT = 0,
+    IAM_ALLOW = 1,
+    IAM_DENY_EXPLICIT = 2
+} iam_decision;
+
+/* One policy of a batch to compile, with the role it plays (spec §6.2). */
+typedef struct iam_policy_input {
+    const iam_policy *policy;   /* must outlive the compiled set */
+    iam_policy_kind kind;       /* overrides policy->kind */
+    uint32_t level;             /* SCP/RCP: organisation level, 0..7 */
+    iam_str name;               /* for explanations; may be empty */
+} iam_policy_input;
+
+/* One context key (spec §3.2): a single value, or a list (multi = true,
+ * possibly of one value or of none). Values are text, parsed by each
+ * operator (dates, numbers, IPs, booleans, base64 as AWS sends them). */
+typedef struct iam_context_entry {
+    iam_str key;                /* matched ignoring ASCII case */
+    const iam_str *values;
+    uint32_t count;
+    bool multi;
+} iam_context_entry;
+
+typedef struct iam_request {
+    iam_str action;             /* "chime:ListUsers" */
+    iam_str resource;           /* an ARN, or "*" for wildcard-only actions */
+    iam_str principal;          /* the caller's ARN (may be empty) */
+    const iam_context_entry *context;
+    uint32_t context_count;
+} iam_request;
+
+/* A statement that decided: which input policy, which statement. */
+typedef struct iam_statement_ref {
+    uint32_t policy;            /* index into the compiled inputs */
+    uint32_t statement;         /* index within that policy */
+    uint8_t effect;             /* iam_effect */
+} iam_statement_ref;
+
+/* Optional explanation, all memory the caller's; counts may exceed caps
+ * (then the lists were cut). */
+typedef struct iam_explain {
+    iam_statement_ref *matched; /* Allow: the allowing identity/resource
+                                   statements; ExplicitDeny: the denying ones */
+    uint32_t matched_cap, matched_count;
+    iam_str *missing;           /* context keys a matching statement's
+                                   conditions needed but the request lacked */
+    uint32_t missing_cap, missing_count;
+} iam_explain;
+
+typedef struct iam_policy_set iam_policy_set; /* opaque, immutable */
+
+/* Compiles a batch of parsed policies into one immutable set inside the
+ * arena. The set points into the policies' ASTs: keep their arenas alive.
+ * On failure *out is NULL (and iam_eval on NULL denies).
+ * Allocates: arena (the set) and heap (scratch, cold path).
+ * Fails: IAM_E_ARG, IAM_E_NOMEM, IAM_E_LIMIT_STATEMENTS. Threads: not shared. */
+IAM_API iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_input *inputs,
+                                          size_t count, const iam_policy_set **out,
+                                          iam_error *err);
+
+/* The arena bytes iam_policy_set_compile needs for this batch (0 when it
+ * cannot compile). Allocates: heap. Fails: returns 0. */
+IAM_API size_t iam_policy_set_measure(const iam_policy_input *inputs, size_t count);
+
+/* Decides a request (spec §6.3). Pure: no heap, no global state, bounded
+ * stack; safe from any number of threads on one set. A NULL set, NULL
+ * request or malformed request denies. explain may be NULL.
+ * Allocates: never. Fails: never (deny). Threads: safe on a shared set. */
+IAM_API iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
+                              iam_explain *explain);
+
+/* "Allow", "ExplicitDeny", "ImplicitDeny". Allocates: never. */
+IAM_API const char *iam_decision_name(iam_decision decision);
+
 /* The version string of the library ("0.1.0"). Allocates: never. */
 IAM_API const char *iam_version_string(void);
 

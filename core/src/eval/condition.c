@@ -1,0 +1,253 @@
+/* Condition operators (spec §3): one (operator, key, values) against the
+ * request context. Follows the reference pseudocode of §3.10. */
+#include "eval_internal.h"
+
+#include "../glob/glob.h"
+
+typedef enum family {
+    FAMILY_STRING, FAMILY_NUMERIC, FAMILY_DATE, FAMILY_BOOL, FAMILY_BINARY,
+    FAMILY_IP, FAMILY_ARN, FAMILY_NULL
+} family;
+
+typedef enum outcome { OUTCOME_NO_MATCH, OUTCOME_MATCH, OUTCOME_PARSE_FAILURE } outcome;
+
+static family family_of(iam_condition_op op)
+{
+    if (op <= IAM_OP_STRING_NOT_LIKE) return FAMILY_STRING;
+    if (op <= IAM_OP_NUMERIC_GREATER_THAN_EQUALS) return FAMILY_NUMERIC;
+    if (op <= IAM_OP_DATE_GREATER_THAN_EQUALS) return FAMILY_DATE;
+    if (op == IAM_OP_BOOL) return FAMILY_BOOL;
+    if (op == IAM_OP_BINARY_EQUALS) return FAMILY_BINARY;
+    if (op <= IAM_OP_NOT_IP_ADDRESS) return FAMILY_IP;
+    if (op <= IAM_OP_ARN_NOT_LIKE) return FAMILY_ARN;
+    return FAMILY_NULL;
+}
+
+static bool is_negated(iam_condition_op op)
+{
+    switch (op) {
+    case IAM_OP_STRING_NOT_EQUALS: case IAM_OP_STRING_NOT_EQUALS_IGNORE_CASE:
+    case IAM_OP_STRING_NOT_LIKE: case IAM_OP_NUMERIC_NOT_EQUALS: case IAM_OP_DATE_NOT_EQUALS:
+    case IAM_OP_NOT_IP_ADDRESS: case IAM_OP_ARN_NOT_EQUALS: case IAM_OP_ARN_NOT_LIKE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void condition_compile_value(iam_condition_op op, const iam_value *v, compiled_value *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *s = v->text.ptr;
+    size_t n = v->text.len;
+    switch (family_of(op)) {
+    case FAMILY_NUMERIC: out->parsed = decimal_parse(s, n, &out->as.number); break;
+    case FAMILY_DATE: out->parsed = v->type != IAM_VALUE_BOOL && date_parse(s, n, &out->as.date); break;
+    case FAMILY_IP: out->parsed = ip_range_parse(s, n, &out->as.ip); break;
+    case FAMILY_BOOL:
+    case FAMILY_NULL: out->parsed = bool_parse(s, n, &out->as.boolean); break;
+    default: out->parsed = true; break;
+    }
+}
+
+/* ---- comparisons of one request value with one policy value ---- */
+
+/* ASCII and Latin-1 (À..Þ but ×) to lower case, one code point at a time
+ * (spec §3.4.1: our folding choice). Returns the folded unit in *out. */
+static size_t fold_unit(const unsigned char *s, size_t n, size_t i, uint32_t *out)
+{
+    if (s[i] == 0xC3 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0x9E && s[i + 1] != 0x97) {
+        *out = 0xC300u | (uint32_t)(s[i + 1] + 0x20);
+        return 2;
+    }
+    if (s[i] == 0xC3 && i + 1 < n) {
+        *out = 0xC300u | s[i + 1];
+        return 2;
+    }
+    *out = text_lower_ascii(s[i]);
+    return 1;
+}
+
+static bool equals_ignore_case(iam_str a, const char *b, size_t bn)
+{
+    const unsigned char *x = (const unsigned char *)a.ptr, *y = (const unsigned char *)b;
+    size_t i = 0, j = 0;
+    while (i < a.len && j < bn) {
+        uint32_t u, v;
+        i += fold_unit(x, a.len, i, &u);
+        j += fold_unit(y, bn, j, &v);
+        if (u != v)
+            return false;
+    }
+    return i == a.len && j == bn;
+}
+
+static outcome from_bool(bool b)
+{
+    return b ? OUTCOME_MATCH : OUTCOME_NO_MATCH;
+}
+
+static bool has_six_fields(const char *s, size_t n)
+{
+    size_t colons = 0;
+    for (size_t i = 0; i < n && colons < 5; i++)
+        colons += s[i] == ':';
+    return colons == 5;
+}
+
+static outcome compare_string(iam_condition_op op, iam_str r, const iam_value *p)
+{
+    switch (op) {
+    case IAM_OP_STRING_EQUALS:
+    case IAM_OP_STRING_NOT_EQUALS:
+        return from_bool(r.len == p->text.len && (r.len == 0 || memcmp(r.ptr, p->text.ptr, r.len) == 0));
+    case IAM_OP_STRING_EQUALS_IGNORE_CASE:
+    case IAM_OP_STRING_NOT_EQUALS_IGNORE_CASE:
+        return from_bool(equals_ignore_case(r, p->text.ptr, p->text.len));
+    default:
+        return from_bool(glob_match_reference(p->text.ptr, p->text.len, r.ptr, r.len, false));
+    }
+}
+
+static outcome compare_order(iam_condition_op op, int c)
+{
+    switch (op) {
+    case IAM_OP_NUMERIC_EQUALS: case IAM_OP_NUMERIC_NOT_EQUALS:
+    case IAM_OP_DATE_EQUALS: case IAM_OP_DATE_NOT_EQUALS: return from_bool(c == 0);
+    case IAM_OP_NUMERIC_LESS_THAN: case IAM_OP_DATE_LESS_THAN: return from_bool(c < 0);
+    case IAM_OP_NUMERIC_LESS_THAN_EQUALS: case IAM_OP_DATE_LESS_THAN_EQUALS: return from_bool(c <= 0);
+    case IAM_OP_NUMERIC_GREATER_THAN: case IAM_OP_DATE_GREATER_THAN: return from_bool(c > 0);
+    default: return from_bool(c >= 0);
+    }
+}
+
+static int instant_compare(const date_instant *a, const date_instant *b)
+{
+    if (a->millis != b->millis)
+        return a->millis < b->millis ? -1 : 1;
+    return (a->nanos > b->nanos) - (a->nanos < b->nanos);
+}
+
+static outcome compare_typed(iam_condition_op op, iam_str r, const iam_value *p,
+                             const compiled_value *cp)
+{
+    decimal rn;
+    date_instant rd;
+    ip_range ri;
+    bool rb;
+    switch (family_of(op)) {
+    case FAMILY_NUMERIC:
+        if (!cp->parsed || !decimal_parse(r.ptr, r.len, &rn))
+            return OUTCOME_PARSE_FAILURE;
+        return compare_order(op, decimal_compare(&rn, &cp->as.number));
+    case FAMILY_DATE:
+        if (!cp->parsed || !date_parse(r.ptr, r.len, &rd))
+            return OUTCOME_PARSE_FAILURE;
+        return compare_order(op, instant_compare(&rd, &cp->as.date));
+    case FAMILY_BOOL:
+        if (!cp->parsed || !bool_parse(r.ptr, r.len, &rb))
+            return OUTCOME_PARSE_FAILURE;
+        return from_bool(rb == cp->as.boolean);
+    case FAMILY_BINARY:
+        if (base64_valid(r.ptr, r.len) && base64_valid(p->text.ptr, p->text.len))
+            return from_bool(base64_decoded_equal(r.ptr, r.len, p->text.ptr, p->text.len));
+        return compare_string(IAM_OP_STRING_EQUALS, r, p); /* spec §3.4.5 fallback */
+    case FAMILY_IP:
+        if (!cp->parsed || !ip_address_parse(r.ptr, r.len, &ri))
+            return OUTCOME_PARSE_FAILURE;
+        return from_bool(ip_range_contains(&cp->as.ip, &ri));
+    case FAMILY_ARN:
+        if (!has_six_fields(r.ptr, r.len) || !has_six_fields(p->text.ptr, p->text.len))
+            return OUTCOME_PARSE_FAILURE;
+        return from_bool(glob_match_arn_reference(p->text.ptr, p->text.len, r.ptr, r.len));
+    default:
+        return compare_string(op, r, p);
+    }
+}
+
+/* m(r) of §3.10: one request value against all policy values; OR for
+ * positive operators, NOR for negated ones (a parse failure makes the
+ * negated test false, spec §3.8). */
+static bool match_one(const compiled_condition *c, iam_str r)
+{
+    iam_condition_op op = (iam_condition_op)c->ast->op;
+    bool negated = is_negated(op);
+    for (uint32_t i = 0; i < c->ast->values.count; i++) {
+        outcome o = compare_typed(op, r, &c->ast->values.items[i], &c->values[i]);
+        if (negated && o != OUTCOME_NO_MATCH)
+            return false;
+        if (!negated && o == OUTCOME_MATCH)
+            return true;
+    }
+    return negated;
+}
+
+/* ---- context ---- */
+
+static bool key_equals(iam_str a, iam_str b)
+{
+    if (a.len != b.len)
+        return false;
+    for (size_t i = 0; i < a.len; i++)
+        if (text_lower_ascii((unsigned char)a.ptr[i]) != text_lower_ascii((unsigned char)b.ptr[i]))
+            return false;
+    return true;
+}
+
+static const iam_context_entry *context_find(const iam_request *request, iam_str key)
+{
+    for (uint32_t i = 0; i < request->context_count; i++)
+        if (key_equals(request->context[i].key, key))
+            return &request->context[i];
+    return NULL;
+}
+
+/* Spec §3.4.8: absent, or a multi-valued key with no values, is null. */
+static bool is_null(const iam_context_entry *e)
+{
+    return e == NULL || (e->multi && e->count == 0);
+}
+
+static bool null_holds(const compiled_condition *c, const iam_context_entry *e)
+{
+    if (c->ast->qualifier == IAM_QUALIFIER_FOR_ALL_VALUES)
+        return true;
+    if (c->ast->qualifier == IAM_QUALIFIER_FOR_ANY_VALUE)
+        return false;
+    bool want_absent = false, want_present = false;
+    for (uint32_t i = 0; i < c->ast->values.count; i++) {
+        if (!c->values[i].parsed)
+            continue;
+        want_absent |= c->values[i].as.boolean;
+        want_present |= !c->values[i].as.boolean;
+    }
+    return is_null(e) ? want_absent : want_present;
+}
+
+bool condition_holds(const compiled_condition *c, const iam_request *request, bool *missing)
+{
+    const iam_context_entry *e = context_find(request, c->ast->key);
+    *missing = e == NULL;
+    iam_condition_op op = (iam_condition_op)c->ast->op;
+    if (op == IAM_OP_NULL)
+        return null_holds(c, e);
+    if (e == NULL) {
+        if (c->ast->if_exists || c->ast->qualifier == IAM_QUALIFIER_FOR_ALL_VALUES)
+            return true;
+        if (c->ast->qualifier == IAM_QUALIFIER_FOR_ANY_VALUE)
+            return false;
+        return is_negated(op);
+    }
+    if (c->ast->qualifier == IAM_QUALIFIER_NONE) {
+        if (e->multi)
+            return false; /* spec §3.6.4: a set operator is required */
+        return e->count == 1 && match_one(c, e->values[0]);
+    }
+    bool any = false, all = true;
+    for (uint32_t i = 0; i < e->count; i++) {
+        bool m = match_one(c, e->values[i]);
+        any |= m;
+        all &= m;
+    }
+    return c->ast->qualifier == IAM_QUALIFIER_FOR_ANY_VALUE ? any : all;
+}

@@ -1,0 +1,341 @@
+/*
+ * eval.c — iam_eval: which statements apply to a request, and the decision
+ * AWS's evaluation logic gives (spec §6.3). Pure: no heap, no globals, a
+ * bounded stack (bitsets over at most EVAL_MAX_STATEMENTS statements).
+ */
+#include "eval_internal.h"
+
+#include "../glob/glob.h"
+
+#define EVAL_MAX_SPANS 512u
+#define BITSET_WORDS (EVAL_MAX_STATEMENTS / 64u)
+
+typedef struct tally {
+    bool deny;                       /* a Deny applied anywhere */
+    bool allow_identity, allow_resource, allow_boundary, allow_session;
+    bool resource_grants_alone;      /* the resource policy names the caller itself */
+    uint8_t allow_scp, allow_rcp;    /* bit L: level L has an applicable Allow */
+} tally;
+
+typedef struct eval_scratch {
+    uint64_t action_hit[BITSET_WORDS];
+    uint64_t resource_hit[BITSET_WORDS];
+    uint64_t seen[BITSET_WORDS];
+} eval_scratch;
+
+static bool bit_get(const uint64_t *b, uint32_t i) { return (b[i / 64] >> (i % 64)) & 1u; }
+static void bit_set(uint64_t *b, uint32_t i) { b[i / 64] |= 1ull << (i % 64); }
+
+const char *iam_decision_name(iam_decision d) /* see iamgate.h */
+{
+    return d == IAM_ALLOW ? "Allow" : d == IAM_DENY_EXPLICIT ? "ExplicitDeny" : "ImplicitDeny";
+}
+
+/* ---- explain ---- */
+
+static void explain_statement(iam_explain *ex, const compiled_statement *st)
+{
+    if (ex == NULL)
+        return;
+    if (ex->matched != NULL && ex->matched_count < ex->matched_cap) {
+        iam_statement_ref r = {st->input, st->index, st->effect};
+        ex->matched[ex->matched_count] = r;
+    }
+    ex->matched_count++;
+}
+
+static bool same_key(iam_str a, iam_str b)
+{
+    if (a.len != b.len)
+        return false;
+    for (size_t i = 0; i < a.len; i++)
+        if (text_lower_ascii((unsigned char)a.ptr[i]) != text_lower_ascii((unsigned char)b.ptr[i]))
+            return false;
+    return true;
+}
+
+static void explain_missing(iam_explain *ex, iam_str key)
+{
+    if (ex == NULL)
+        return;
+    uint32_t known = ex->missing_count < ex->missing_cap ? ex->missing_count : ex->missing_cap;
+    for (uint32_t i = 0; ex->missing != NULL && i < known; i++)
+        if (same_key(ex->missing[i], key))
+            return;
+    if (ex->missing != NULL && ex->missing_count < ex->missing_cap)
+        ex->missing[ex->missing_count] = key;
+    ex->missing_count++;
+}
+
+/* ---- principals of resource-based policies (spec §6.4) ---- */
+
+static bool str_equals(iam_str a, const char *b, size_t bn)
+{
+    return a.len == bn && (bn == 0 || memcmp(a.ptr, b, bn) == 0);
+}
+
+/* The account field of an ARN, if it has one. */
+static iam_str arn_account(iam_str arn)
+{
+    iam_str out = {"", 0};
+    size_t colons = 0, start = 0;
+    for (size_t i = 0; i < arn.len; i++) {
+        if (arn.ptr[i] != ':')
+            continue;
+        if (++colons == 4)
+            start = i + 1;
+        else if (colons == 5) {
+            out.ptr = arn.ptr + start;
+            out.len = i - start;
+            return out;
+        }
+    }
+    return out;
+}
+
+/* An assumed-role session arn:aws:sts::A:assumed-role/R/S is also named by
+ * its role, arn:aws:iam::A:role/R. */
+static bool session_of_role(iam_str caller, iam_str role)
+{
+    static const char sts[] = "assumed-role/";
+    iam_str account = arn_account(caller);
+    const char *at = account.len ? account.ptr + account.len + 1 : NULL;
+    if (at == NULL || (size_t)(caller.ptr + caller.len - at) <= sizeof sts - 1 ||
+        memcmp(at, sts, sizeof sts - 1) != 0)
+        return false;
+    const char *name = at + sizeof sts - 1;
+    const char *slash = memchr(name, '/', (size_t)(caller.ptr + caller.len - name));
+    size_t name_len = slash ? (size_t)(slash - name) : (size_t)(caller.ptr + caller.len - name);
+    iam_str role_account = arn_account(role);
+    const char *role_at = role_account.len ? role_account.ptr + role_account.len + 1 : NULL;
+    return role_at != NULL && str_equals(account, role_account.ptr, role_account.len) &&
+           (size_t)(role.ptr + role.len - role_at) == 5 + name_len &&
+           memcmp(role_at, "role/", 5) == 0 && memcmp(role_at + 5, name, name_len) == 0;
+}
+
+/* Whether one principal value names the caller ("*", its ARN, its role,
+ * or its account as "123456789012" or "arn:aws:iam::123456789012:root"). */
+static bool principal_value_names(iam_str v, iam_str caller, bool *exact)
+{
+    *exact = false;
+    if (str_equals(v, "*", 1))
+        return true;
+    if (v.len == caller.len && v.len != 0 && memcmp(v.ptr, caller.ptr, v.len) == 0) {
+        *exact = true;
+        return true;
+    }
+    if (session_of_role(caller, v))
+        return true;
+    iam_str account = arn_account(caller);
+    if (account.len == 0)
+        return false;
+    if (str_equals(v, account.ptr, account.len))
+        return true;
+    iam_str v_account = arn_account(v);
+    return v_account.len == account.len && memcmp(v_account.ptr, account.ptr, account.len) == 0 &&
+           v.len >= 5 && memcmp(v.ptr + v.len - 5, ":root", 5) == 0;
+}
+
+static bool principal_applies(const iam_statement *st, iam_str caller, bool *exact)
+{
+    bool named = false;
+    *exact = false;
+    for (uint32_t p = 0; p < st->principal_count && !named; p++)
+        for (uint32_t v = 0; v < st->principals[p].values.count && !named; v++)
+            named = principal_value_names(st->principals[p].values.items[v].text, caller, exact);
+    return st->not_principal ? !named : named;
+}
+
+/* ---- one statement ---- */
+
+/* A statement without a resource list (possible only in resource-based
+ * policies) covers the resource the policy is attached to. */
+static bool resource_applies(const compiled_statement *st, const eval_scratch *scratch, uint32_t id)
+{
+    if (!st->ast->resources.present)
+        return true;
+    bool hit = bit_get(scratch->resource_hit, id);
+    return st->ast->not_resource ? !hit : hit;
+}
+
+/* Whether the statement applies; conditions note missing keys. Statements
+ * that need policy variables are not evaluated yet: they fail closed (a
+ * Deny applies, an Allow does not). */
+static bool statement_applies(const compiled_statement *st, const iam_request *req,
+                              iam_explain *ex)
+{
+    if (st->needs_variables)
+        return st->effect == IAM_EFFECT_DENY;
+    bool holds = true;
+    for (uint32_t c = 0; c < st->condition_count; c++) {
+        bool missing = false;
+        if (!condition_holds(&st->conditions[c], req, &missing))
+            holds = false;
+        if (missing)
+            explain_missing(ex, st->conditions[c].ast->key);
+    }
+    return holds;
+}
+
+static void tally_statement(tally *t, const compiled_statement *st, bool caller_named)
+{
+    bool allow = st->effect == IAM_EFFECT_ALLOW;
+    if (!allow) {
+        t->deny = true;
+        return;
+    }
+    switch (st->kind) {
+    case IAM_POLICY_IDENTITY: t->allow_identity = true; break;
+    case IAM_POLICY_BOUNDARY: t->allow_boundary = true; break;
+    case IAM_POLICY_SESSION: t->allow_session = true; break;
+    case IAM_POLICY_SCP: t->allow_scp |= (uint8_t)(1u << st->level); break;
+    case IAM_POLICY_RCP: t->allow_rcp |= (uint8_t)(1u << st->level); break;
+    default:
+        t->allow_resource = true;
+        t->resource_grants_alone |= caller_named;
+        break;
+    }
+}
+
+/* Evaluates statement id once (the automaton may report it twice). */
+static void consider(const iam_policy_set *set, uint32_t id, const iam_request *req,
+                     eval_scratch *scratch, tally *t, iam_explain *ex)
+{
+    if (bit_get(scratch->seen, id))
+        return;
+    bit_set(scratch->seen, id);
+    const compiled_statement *st = &set->statements[id];
+    if (!resource_applies(st, scratch, id))
+        return;
+    bool exact = false;
+    if (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
+        !principal_applies(st->ast, req->principal, &exact))
+        return;
+    if (!statement_applies(st, req, ex))
+        return;
+    tally_statement(t, st, exact);
+}
+
+/* ---- the decision (spec §6.3) ---- */
+
+static bool caller_is_user(iam_str principal)
+{
+    iam_str account = arn_account(principal);
+    const char *at = account.len ? account.ptr + account.len + 1 : NULL;
+    return at != NULL && (size_t)(principal.ptr + principal.len - at) > 5 && memcmp(at, "user/", 5) == 0;
+}
+
+static iam_decision decide(const iam_policy_set *set, const tally *t, const iam_request *req)
+{
+    if (t->deny)
+        return IAM_DENY_EXPLICIT;
+    if ((set->scp_levels & ~t->allow_scp) != 0 || (set->rcp_levels & ~t->allow_rcp) != 0)
+        return IAM_DENY_IMPLICIT; /* a level without an Allow (spec §6.3 step 2, §10 row 18) */
+    bool ceilings = (!set->has_kind[IAM_POLICY_BOUNDARY] || t->allow_boundary) &&
+                    (!set->has_kind[IAM_POLICY_SESSION] || t->allow_session);
+    /* §6.4: a resource policy naming an IAM user or a session itself grants
+     * past implicit denies of the identity side; naming a role, the
+     * boundary and session policy still limit it. */
+    if (t->allow_resource && t->resource_grants_alone && (caller_is_user(req->principal) ||
+                                                          !set->has_kind[IAM_POLICY_SESSION]))
+        return IAM_ALLOW;
+    if ((t->allow_identity || t->allow_resource) && ceilings)
+        return IAM_ALLOW;
+    return IAM_DENY_IMPLICIT;
+}
+
+/* The deciding statements (spec §6.6): a second, cheap pass over what was
+ * considered, now that the decision is known. */
+static void explain_decision(const iam_policy_set *set, iam_decision d, const iam_request *req,
+                             const eval_scratch *scratch, iam_explain *ex)
+{
+    if (ex == NULL || d == IAM_DENY_IMPLICIT)
+        return;
+    for (uint32_t id = 0; id < set->statement_count; id++) {
+        const compiled_statement *st = &set->statements[id];
+        if (!bit_get(scratch->seen, id))
+            continue;
+        bool wanted = d == IAM_DENY_EXPLICIT ? st->effect == IAM_EFFECT_DENY
+                                             : st->effect == IAM_EFFECT_ALLOW &&
+                                                   (st->kind == IAM_POLICY_IDENTITY ||
+                                                    st->kind == IAM_POLICY_RESOURCE);
+        bool exact = false;
+        if (!wanted || !resource_applies(st, scratch, id) ||
+            (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
+             !principal_applies(st->ast, req->principal, &exact)) ||
+            !statement_applies(st, req, NULL))
+            continue;
+        explain_statement(ex, st);
+    }
+}
+
+static bool str_valid(iam_str s)
+{
+    return s.ptr != NULL || s.len == 0;
+}
+
+static bool request_valid(const iam_request *r)
+{
+    if (!str_valid(r->action) || !str_valid(r->resource) || !str_valid(r->principal) ||
+        (r->context == NULL && r->context_count != 0))
+        return false;
+    for (uint32_t i = 0; i < r->context_count; i++) {
+        const iam_context_entry *e = &r->context[i];
+        if (!str_valid(e->key) || (e->values == NULL && e->count != 0))
+            return false;
+        for (uint32_t v = 0; v < e->count; v++)
+            if (!str_valid(e->values[v]))
+                return false;
+    }
+    return true;
+}
+
+static void mark_spans(const glob_set *gs, iam_str subject, uint64_t *bits)
+{
+    glob_span spans[EVAL_MAX_SPANS];
+    size_t n = glob_set_match_spans(gs, subject.ptr, subject.len, spans, EVAL_MAX_SPANS);
+    if (n > EVAL_MAX_SPANS)
+        n = EVAL_MAX_SPANS; /* cannot happen: at most a few spans per DFA */
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < spans[i].count; k++)
+            bit_set(bits, spans[i].owners[k]);
+}
+
+static void consider_all(const iam_policy_set *set, const iam_request *req, eval_scratch *scratch,
+                         tally *t, iam_explain *ex)
+{
+    /* Action statements the automaton reported; NotAction ones it did not. */
+    for (uint32_t w = 0; w < (set->statement_count + 63) / 64; w++)
+        for (uint64_t bits = scratch->action_hit[w]; bits != 0; bits &= bits - 1) {
+            uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
+            if (!set->statements[id].ast->not_action)
+                consider(set, id, req, scratch, t, ex);
+        }
+    for (uint32_t i = 0; i < set->not_action_count; i++)
+        if (!bit_get(scratch->action_hit, set->not_actions[i]))
+            consider(set, set->not_actions[i], req, scratch, t, ex);
+}
+
+iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
+                      iam_explain *explain) /* see iamgate.h */
+{
+    if (explain != NULL) {
+        explain->matched_count = 0;
+        explain->missing_count = 0;
+    }
+    if (set == NULL || request == NULL || !request_valid(request))
+        return IAM_DENY_IMPLICIT;
+    eval_scratch scratch;
+    size_t words = (set->statement_count + 63) / 64;
+    memset(scratch.action_hit, 0, words * sizeof(uint64_t));
+    memset(scratch.resource_hit, 0, words * sizeof(uint64_t));
+    memset(scratch.seen, 0, words * sizeof(uint64_t));
+    mark_spans(set->actions, request->action, scratch.action_hit);
+    mark_spans(set->resources, request->resource, scratch.resource_hit);
+    tally t;
+    memset(&t, 0, sizeof t);
+    consider_all(set, request, &scratch, &t, explain);
+    iam_decision d = decide(set, &t, request);
+    explain_decision(set, d, request, &scratch, explain);
+    return d;
+}

@@ -1,0 +1,66 @@
+/*
+ * eval_internal.h — the compiled policy set (iam_policy_set) and the
+ * condition engine shared by compile (policy_set.c), conditions
+ * (condition.c) and decisions (eval.c).
+ */
+#ifndef IAMGATE_CORE_EVAL_EVAL_INTERNAL_H
+#define IAMGATE_CORE_EVAL_EVAL_INTERNAL_H
+
+#include "../internal.h"
+#include "../base/values.h"
+#include "../glob/glob_set.h"
+
+#define EVAL_MAX_STATEMENTS 65536u  /* bounds the stack bitsets of iam_eval */
+#define EVAL_MAX_LEVELS 8u          /* SCP / RCP organisation levels */
+
+/* One policy value of a condition, parsed once at compile time for its
+ * operator's type (spec §3.4); `parsed` false means a parse failure. */
+typedef struct compiled_value {
+    bool parsed;
+    union {
+        decimal number;
+        date_instant date;
+        ip_range ip;
+        bool boolean;
+    } as;
+} compiled_value;
+
+typedef struct compiled_condition {
+    const iam_condition *ast;
+    const compiled_value *values;   /* parallel to ast->values.items */
+} compiled_condition;
+
+typedef struct compiled_statement {
+    const iam_statement *ast;
+    const compiled_condition *conditions;
+    uint32_t condition_count;
+    uint32_t input;                 /* index of its iam_policy_input */
+    uint32_t index;                 /* statement index in the policy */
+    uint8_t kind;                   /* iam_policy_kind */
+    uint8_t level;
+    uint8_t effect;
+    bool needs_variables;           /* uses ${...} (not evaluated yet: fails closed) */
+} compiled_statement;
+
+struct iam_policy_set {
+    const compiled_statement *statements;
+    uint32_t statement_count;
+    const glob_set *actions;        /* owner = statement index */
+    const glob_set *resources;
+    const uint32_t *not_actions;    /* statements whose list is NotAction */
+    uint32_t not_action_count;
+    bool has_kind[IAM_POLICY_KIND_COUNT];
+    uint8_t scp_levels;             /* bit L: some SCP at level L */
+    uint8_t rcp_levels;
+};
+
+/* Whether one compiled condition holds for the request (spec §3.10).
+ * *missing is set when the key was absent from the context. */
+IAM_INTERNAL bool condition_holds(const compiled_condition *c, const iam_request *request,
+                                  bool *missing);
+
+/* Parses a policy value for its operator's type (compile time). */
+IAM_INTERNAL void condition_compile_value(iam_condition_op op, const iam_value *v,
+                                          compiled_value *out);
+
+#endif /* IAMGATE_CORE_EVAL_EVAL_INTERNAL_H */
