@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: gcc release, clang with ASan+UBSan, gcc with ASan+UBSan.
-# Usage: scripts/test.sh [PRESET...]   (default: release clang-asan asan)
+# The whole test suite: gcc release, clang with ASan+UBSan, gcc with ASan+UBSan,
+# and the threaded evaluator test under ThreadSanitizer.
+# Usage: scripts/test.sh [PRESET...]   (default: release clang-asan asan tsan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(release clang-asan asan)
+[ ${#presets[@]} -gt 0 ] || presets=(release clang-asan asan tsan)
 jobs=$(nproc 2>/dev/null || echo 2)
 for preset in "${presets[@]}"; do
   echo "=== preset $preset ==="
