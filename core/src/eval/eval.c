@@ -197,6 +197,20 @@ static void tally_statement(tally *t, const compiled_statement *st, bool caller_
     }
 }
 
+static bool caller_is_service_linked(iam_str principal);
+static bool action_vendor_is(iam_str action, const char *vendor);
+
+/* SCPs skip service-linked roles; RCPs are ignored for chime:* (spec
+ * §6.3 note 2, §6.7: Chime is not an RCP-enabled service). */
+static bool policy_kind_applies(uint8_t kind, const iam_request *req)
+{
+    if (kind == IAM_POLICY_SCP)
+        return !caller_is_service_linked(req->principal);
+    if (kind == IAM_POLICY_RCP)
+        return !action_vendor_is(req->action, "chime");
+    return true;
+}
+
 /* Evaluates statement id once (the automaton may report it twice). */
 static void consider(const iam_policy_set *set, uint32_t id, const iam_request *req,
                      eval_scratch *scratch, tally *t, iam_explain *ex)
@@ -205,7 +219,7 @@ static void consider(const iam_policy_set *set, uint32_t id, const iam_request *
         return;
     bit_set(scratch->seen, id);
     const compiled_statement *st = &set->statements[id];
-    if (!resource_applies(st, scratch, id))
+    if (!policy_kind_applies(st->kind, req) || !resource_applies(st, scratch, id))
         return;
     bool exact = false;
     if (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
@@ -218,21 +232,63 @@ static void consider(const iam_policy_set *set, uint32_t id, const iam_request *
 
 /* ---- the decision (spec §6.3) ---- */
 
+/* Whether the resource part of an ARN (after the account) starts with
+ * prefix: "user/", "federated-user/", "role/aws-service-role/"... */
+static bool arn_resource_starts(iam_str arn, const char *prefix)
+{
+    iam_str account = arn_account(arn);
+    const char *at = account.len ? account.ptr + account.len + 1 : NULL;
+    size_t n = strlen(prefix);
+    return at != NULL && (size_t)(arn.ptr + arn.len - at) > n && memcmp(at, prefix, n) == 0;
+}
+
 static bool caller_is_user(iam_str principal)
 {
-    iam_str account = arn_account(principal);
-    const char *at = account.len ? account.ptr + account.len + 1 : NULL;
-    return at != NULL && (size_t)(principal.ptr + principal.len - at) > 5 && memcmp(at, "user/", 5) == 0;
+    return arn_resource_starts(principal, "user/");
+}
+
+/* SCPs do not apply to service-linked roles (spec §6.3 note 2). */
+static bool caller_is_service_linked(iam_str principal)
+{
+    return arn_resource_starts(principal, "role/aws-service-role/") ||
+           arn_resource_starts(principal, "assumed-role/AWSServiceRoleFor");
+}
+
+/* The request's service prefix equals vendor (ignoring case). */
+static bool action_vendor_is(iam_str action, const char *vendor)
+{
+    size_t n = strlen(vendor);
+    if (action.len <= n || action.ptr[n] != ':')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (text_lower_ascii((unsigned char)action.ptr[i]) != (unsigned char)vendor[i])
+            return false;
+    return true;
+}
+
+/* Spec §6.5: the caller's account and the resource's, when both are known
+ * and differ, make a cross-account request. */
+static bool cross_account(const iam_request *req)
+{
+    iam_str a = arn_account(req->principal), b = arn_account(req->resource);
+    return a.len != 0 && b.len != 0 && (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0);
 }
 
 static iam_decision decide(const iam_policy_set *set, const tally *t, const iam_request *req)
 {
     if (t->deny)
         return IAM_DENY_EXPLICIT;
-    if ((set->scp_levels & ~t->allow_scp) != 0 || (set->rcp_levels & ~t->allow_rcp) != 0)
+    uint8_t scp_levels = policy_kind_applies(IAM_POLICY_SCP, req) ? set->scp_levels : 0;
+    uint8_t rcp_levels = policy_kind_applies(IAM_POLICY_RCP, req) ? set->rcp_levels : 0;
+    if ((scp_levels & ~t->allow_scp) != 0 || (rcp_levels & ~t->allow_rcp) != 0)
         return IAM_DENY_IMPLICIT; /* a level without an Allow (spec §6.3 step 2, §10 row 18) */
+    bool session = set->has_kind[IAM_POLICY_SESSION];
+    if (!session && arn_resource_starts(req->principal, "federated-user/"))
+        return IAM_DENY_IMPLICIT; /* §6.3 step 7: a federation token needs a session policy */
     bool ceilings = (!set->has_kind[IAM_POLICY_BOUNDARY] || t->allow_boundary) &&
-                    (!set->has_kind[IAM_POLICY_SESSION] || t->allow_session);
+                    (!session || t->allow_session);
+    if (cross_account(req)) /* §6.5: both accounts must allow */
+        return t->allow_resource && t->allow_identity && ceilings ? IAM_ALLOW : IAM_DENY_IMPLICIT;
     /* §6.4: a resource policy naming an IAM user or a session itself grants
      * past implicit denies of the identity side; naming a role, the
      * boundary and session policy still limit it. */
@@ -260,7 +316,7 @@ static void explain_decision(const iam_policy_set *set, iam_decision d, const ia
                                                    (st->kind == IAM_POLICY_IDENTITY ||
                                                     st->kind == IAM_POLICY_RESOURCE);
         bool exact = false;
-        if (!wanted || !resource_applies(st, scratch, id) ||
+        if (!wanted || !policy_kind_applies(st->kind, req) || !resource_applies(st, scratch, id) ||
             (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
              !principal_applies(st->ast, req->principal, &exact)) ||
             !statement_applies(st, req, NULL))
