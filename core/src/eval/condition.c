@@ -9,7 +9,12 @@ typedef enum family {
     FAMILY_IP, FAMILY_ARN, FAMILY_NULL
 } family;
 
-typedef enum outcome { OUTCOME_NO_MATCH, OUTCOME_MATCH, OUTCOME_PARSE_FAILURE } outcome;
+typedef enum outcome {
+    OUTCOME_NO_MATCH,
+    OUTCOME_MATCH,
+    OUTCOME_PARSE_FAILURE,   /* spec §3.8: false for negated operators too */
+    OUTCOME_UNRESOLVED       /* spec §4.3: no match; negated operators match */
+} outcome;
 
 static family family_of(iam_condition_op op)
 {
@@ -35,12 +40,17 @@ static bool is_negated(iam_condition_op op)
     }
 }
 
-void condition_compile_value(iam_condition_op op, const iam_value *v, compiled_value *out)
+void condition_compile_value(iam_condition_op op, const iam_value *v, bool variables,
+                             compiled_value *out)
 {
     memset(out, 0, sizeof *out);
     const char *s = v->text.ptr;
     size_t n = v->text.len;
-    switch (family_of(op)) {
+    family f = family_of(op);
+    /* spec §4.2: String*, Arn* and (our choice, §3.4.4) Bool values */
+    out->variables = variables && variables_present(v->text) &&
+                     (f == FAMILY_STRING || f == FAMILY_ARN || f == FAMILY_BOOL);
+    switch (f) {
     case FAMILY_NUMERIC: out->parsed = decimal_parse(s, n, &out->as.number); break;
     case FAMILY_DATE: out->parsed = v->type != IAM_VALUE_BOOL && date_parse(s, n, &out->as.date); break;
     case FAMILY_IP: out->parsed = ip_range_parse(s, n, &out->as.ip); break;
@@ -128,6 +138,31 @@ static int instant_compare(const date_instant *a, const date_instant *b)
     return (a->nanos > b->nanos) - (a->nanos < b->nanos);
 }
 
+/* A String*, Arn* or Bool comparison after substitution (spec §4.2.1:
+ * substituted characters are literal, never wildcards). */
+static outcome compare_substituted(iam_condition_op op, iam_str r, const subst_buffer *b)
+{
+    iam_str p = {b->text, b->len};
+    bool v;
+    switch (family_of(op)) {
+    case FAMILY_BOOL: {
+        bool rb;
+        if (!bool_parse(p.ptr, p.len, &v) || !bool_parse(r.ptr, r.len, &rb))
+            return OUTCOME_PARSE_FAILURE;
+        return from_bool(rb == v);
+    }
+    case FAMILY_ARN:
+        if (!has_six_fields(r.ptr, r.len) || !has_six_fields(p.ptr, p.len))
+            return OUTCOME_PARSE_FAILURE;
+        return from_bool(glob_match_arn_literal(p.ptr, p.len, b->literal, r.ptr, r.len));
+    default:
+        if (op == IAM_OP_STRING_LIKE || op == IAM_OP_STRING_NOT_LIKE)
+            return from_bool(glob_match_literal(p.ptr, p.len, b->literal, r.ptr, r.len, false));
+        iam_value pv = {p, 0, IAM_VALUE_STRING};
+        return compare_string(op, r, &pv);
+    }
+}
+
 static outcome compare_typed(iam_condition_op op, iam_str r, const iam_value *p,
                              const compiled_value *cp)
 {
@@ -165,16 +200,34 @@ static outcome compare_typed(iam_condition_op op, iam_str r, const iam_value *p,
     }
 }
 
+typedef struct match_ctx {
+    const iam_request *request;
+    subst_buffer *buffer;
+} match_ctx;
+
+static outcome compare_value(const compiled_condition *c, uint32_t i, iam_str r,
+                             const match_ctx *m)
+{
+    iam_condition_op op = (iam_condition_op)c->ast->op;
+    const iam_value *p = &c->ast->values.items[i];
+    if (!c->values[i].variables)
+        return compare_typed(op, r, p, &c->values[i]);
+    if (!variables_substitute(p->text, 0, m->request, m->buffer))
+        return OUTCOME_UNRESOLVED;
+    return compare_substituted(op, r, m->buffer);
+}
+
 /* m(r) of §3.10: one request value against all policy values; OR for
  * positive operators, NOR for negated ones (a parse failure makes the
- * negated test false, spec §3.8). */
-static bool match_one(const compiled_condition *c, iam_str r)
+ * negated test false, spec §3.8; an unresolved variable is "not equal",
+ * spec §4.3). */
+static bool match_one(const compiled_condition *c, iam_str r, const match_ctx *m)
 {
     iam_condition_op op = (iam_condition_op)c->ast->op;
     bool negated = is_negated(op);
     for (uint32_t i = 0; i < c->ast->values.count; i++) {
-        outcome o = compare_typed(op, r, &c->ast->values.items[i], &c->values[i]);
-        if (negated && o != OUTCOME_NO_MATCH)
+        outcome o = compare_value(c, i, r, m);
+        if (negated && o != OUTCOME_NO_MATCH && o != OUTCOME_UNRESOLVED)
             return false;
         if (!negated && o == OUTCOME_MATCH)
             return true;
@@ -194,7 +247,7 @@ static bool key_equals(iam_str a, iam_str b)
     return true;
 }
 
-static const iam_context_entry *context_find(const iam_request *request, iam_str key)
+const iam_context_entry *context_find(const iam_request *request, iam_str key)
 {
     for (uint32_t i = 0; i < request->context_count; i++)
         if (key_equals(request->context[i].key, key))
@@ -226,6 +279,8 @@ static bool null_holds(const compiled_condition *c, const iam_context_entry *e)
 
 bool condition_holds(const compiled_condition *c, const iam_request *request, bool *missing)
 {
+    subst_buffer buffer; /* bounded stack scratch for policy variables */
+    match_ctx m = {request, &buffer};
     const iam_context_entry *e = context_find(request, c->ast->key);
     *missing = e == NULL;
     iam_condition_op op = (iam_condition_op)c->ast->op;
@@ -241,13 +296,13 @@ bool condition_holds(const compiled_condition *c, const iam_request *request, bo
     if (c->ast->qualifier == IAM_QUALIFIER_NONE) {
         if (e->multi)
             return false; /* spec §3.6.4: a set operator is required */
-        return e->count == 1 && match_one(c, e->values[0]);
+        return e->count == 1 && match_one(c, e->values[0], &m);
     }
     bool any = false, all = true;
     for (uint32_t i = 0; i < e->count; i++) {
-        bool m = match_one(c, e->values[i]);
-        any |= m;
-        all &= m;
+        bool hit = match_one(c, e->values[i], &m);
+        any |= hit;
+        all &= hit;
     }
     return c->ast->qualifier == IAM_QUALIFIER_FOR_ANY_VALUE ? any : all;
 }

@@ -148,24 +148,40 @@ static bool principal_applies(const iam_statement *st, iam_str caller, bool *exa
 
 /* ---- one statement ---- */
 
+/* The statement's Resource patterns that hold variables, substituted for
+ * this request (an unresolvable one matches nothing, spec §4.3). */
+static bool variable_resource_hit(const compiled_statement *st, const iam_request *req)
+{
+    subst_buffer buffer;
+    for (uint32_t i = 0; i < st->ast->resources.count; i++) {
+        iam_str p = st->ast->resources.items[i].text;
+        size_t from = variables_resource_part(p);
+        iam_str part = {p.ptr + from, p.len - from};
+        if (!variables_present(part) || !variables_substitute(p, from, req, &buffer))
+            continue;
+        if (glob_match_resource_literal(buffer.text, buffer.len, buffer.literal, req->resource.ptr,
+                                        req->resource.len))
+            return true;
+    }
+    return false;
+}
+
 /* A statement without a resource list (possible only in resource-based
  * policies) covers the resource the policy is attached to. */
-static bool resource_applies(const compiled_statement *st, const eval_scratch *scratch, uint32_t id)
+static bool resource_applies(const compiled_statement *st, const eval_scratch *scratch, uint32_t id,
+                             const iam_request *req)
 {
     if (!st->ast->resources.present)
         return true;
-    bool hit = bit_get(scratch->resource_hit, id);
+    bool hit = bit_get(scratch->resource_hit, id) ||
+               (st->resource_variables && variable_resource_hit(st, req));
     return st->ast->not_resource ? !hit : hit;
 }
 
-/* Whether the statement applies; conditions note missing keys. Statements
- * that need policy variables are not evaluated yet: they fail closed (a
- * Deny applies, an Allow does not). */
+/* Whether the statement's conditions hold; notes missing keys. */
 static bool statement_applies(const compiled_statement *st, const iam_request *req,
                               iam_explain *ex)
 {
-    if (st->needs_variables)
-        return st->effect == IAM_EFFECT_DENY;
     bool holds = true;
     for (uint32_t c = 0; c < st->condition_count; c++) {
         bool missing = false;
@@ -219,7 +235,7 @@ static void consider(const iam_policy_set *set, uint32_t id, const iam_request *
         return;
     bit_set(scratch->seen, id);
     const compiled_statement *st = &set->statements[id];
-    if (!policy_kind_applies(st->kind, req) || !resource_applies(st, scratch, id))
+    if (!policy_kind_applies(st->kind, req) || !resource_applies(st, scratch, id, req))
         return;
     bool exact = false;
     if (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
@@ -316,7 +332,7 @@ static void explain_decision(const iam_policy_set *set, iam_decision d, const ia
                                                    (st->kind == IAM_POLICY_IDENTITY ||
                                                     st->kind == IAM_POLICY_RESOURCE);
         bool exact = false;
-        if (!wanted || !policy_kind_applies(st->kind, req) || !resource_applies(st, scratch, id) ||
+        if (!wanted || !policy_kind_applies(st->kind, req) || !resource_applies(st, scratch, id, req) ||
             (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
              !principal_applies(st->ast, req->principal, &exact)) ||
             !statement_applies(st, req, NULL))

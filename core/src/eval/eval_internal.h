@@ -17,6 +17,7 @@
  * operator's type (spec §3.4); `parsed` false means a parse failure. */
 typedef struct compiled_value {
     bool parsed;
+    bool variables;                 /* substituted per request (spec §4.2) */
     union {
         decimal number;
         date_instant date;
@@ -39,7 +40,9 @@ typedef struct compiled_statement {
     uint8_t kind;                   /* iam_policy_kind */
     uint8_t level;
     uint8_t effect;
-    bool needs_variables;           /* uses ${...} (not evaluated yet: fails closed) */
+    bool resource_variables;        /* some Resource pattern holds ${...}: those
+                                       are matched per request, the rest by the
+                                       automaton */
 } compiled_statement;
 
 struct iam_policy_set {
@@ -54,13 +57,32 @@ struct iam_policy_set {
     uint8_t rcp_levels;
 };
 
+/* Policy variables (variables.c). */
+#define SUBST_MAX 8192u
+typedef struct subst_buffer {
+    char text[SUBST_MAX];
+    uint8_t literal[SUBST_MAX / 8]; /* bit i: text[i] came from a variable */
+    size_t len;
+} subst_buffer;
+
+/* Substitutes the variables of pattern from byte `from` on (spec §4);
+ * false when one cannot be resolved (spec §4.3) or the result is too long. */
+IAM_INTERNAL bool variables_substitute(iam_str pattern, size_t from, const iam_request *req,
+                                       subst_buffer *out);
+/* Where a Resource pattern's resource part starts (variables go only there). */
+IAM_INTERNAL size_t variables_resource_part(iam_str pattern);
+IAM_INTERNAL bool variables_present(iam_str s);
+
+IAM_INTERNAL const iam_context_entry *context_find(const iam_request *request, iam_str key);
+
 /* Whether one compiled condition holds for the request (spec §3.10).
  * *missing is set when the key was absent from the context. */
 IAM_INTERNAL bool condition_holds(const compiled_condition *c, const iam_request *request,
                                   bool *missing);
 
-/* Parses a policy value for its operator's type (compile time). */
-IAM_INTERNAL void condition_compile_value(iam_condition_op op, const iam_value *v,
+/* Parses a policy value for its operator's type (compile time);
+ * variables: the policy's version enables substitution. */
+IAM_INTERNAL void condition_compile_value(iam_condition_op op, const iam_value *v, bool variables,
                                           compiled_value *out);
 
 #endif /* IAMGATE_CORE_EVAL_EVAL_INTERNAL_H */

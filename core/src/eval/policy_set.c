@@ -12,36 +12,19 @@ typedef struct compile_ctx {
     size_t action_n, resource_n;
 } compile_ctx;
 
-static bool has_variable(const iam_str *s)
+/* Variables are substituted only in 2012-10-17 policies (spec §1.3, §4);
+ * only in a Resource pattern's resource part (spec §4.2). */
+static bool resource_has_variable(bool enabled, const iam_value *v)
 {
-    for (size_t i = 0; i + 1 < s->len; i++)
-        if (s->ptr[i] == '$' && s->ptr[i + 1] == '{')
-            return true;
-    return false;
-}
-
-/* Variables are substituted only in 2012-10-17 policies (spec §1.3, §4). */
-static bool list_has_variable(const iam_value_list *l)
-{
-    for (uint32_t i = 0; i < l->count; i++)
-        if (has_variable(&l->items[i].text))
-            return true;
-    return false;
-}
-
-static bool statement_needs_variables(const iam_policy *p, const iam_statement *st)
-{
-    if (p->version != IAM_VERSION_2012_10_17)
+    if (!enabled)
         return false;
-    if (list_has_variable(&st->resources))
-        return true;
-    for (uint32_t c = 0; c < st->condition_count; c++)
-        if (list_has_variable(&st->conditions[c].values))
-            return true;
-    return false;
+    size_t from = variables_resource_part(v->text);
+    iam_str part = {v->text.ptr + from, v->text.len - from};
+    return variables_present(part);
 }
 
-static bool compile_conditions(compile_ctx *cc, const iam_statement *st, compiled_statement *out)
+static bool compile_conditions(compile_ctx *cc, const iam_statement *st, bool variables,
+                               compiled_statement *out)
 {
     compiled_condition *conds = NULL;
     if (st->condition_count != 0) {
@@ -58,7 +41,8 @@ static bool compile_conditions(compile_ctx *cc, const iam_statement *st, compile
                 return false;
         }
         for (uint32_t v = 0; v < ast->values.count; v++)
-            condition_compile_value((iam_condition_op)ast->op, &ast->values.items[v], &values[v]);
+            condition_compile_value((iam_condition_op)ast->op, &ast->values.items[v], variables,
+                                    &values[v]);
         conds[c].ast = ast;
         conds[c].values = values;
     }
@@ -73,6 +57,23 @@ static void add_patterns(glob_input *dst, size_t *n, const iam_value_list *l, ui
         glob_input in = {l->items[i].text.ptr, l->items[i].text.len, owner};
         dst[(*n)++] = in;
     }
+}
+
+/* Resource patterns without variables go to the automaton; the statement
+ * notes whether others remain for per-request substitution. */
+static bool add_resource_patterns(glob_input *dst, size_t *n, const iam_value_list *l,
+                                  uint32_t owner, bool variables)
+{
+    bool deferred = false;
+    for (uint32_t i = 0; i < l->count; i++) {
+        if (resource_has_variable(variables, &l->items[i])) {
+            deferred = true;
+            continue;
+        }
+        glob_input in = {l->items[i].text.ptr, l->items[i].text.len, owner};
+        dst[(*n)++] = in;
+    }
+    return deferred;
 }
 
 static size_t count_patterns(const iam_policy_input *inputs, size_t count, uint32_t *statements,
@@ -101,10 +102,11 @@ static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint3
     out->kind = (uint8_t)in->kind;
     out->level = (uint8_t)in->level;
     out->effect = st->effect;
-    out->needs_variables = statement_needs_variables(in->policy, st);
+    bool variables = in->policy->version == IAM_VERSION_2012_10_17;
     add_patterns(cc->actions, &cc->action_n, &st->actions, id);
-    add_patterns(cc->resources, &cc->resource_n, &st->resources, id);
-    return compile_conditions(cc, st, out);
+    out->resource_variables =
+        add_resource_patterns(cc->resources, &cc->resource_n, &st->resources, id, variables);
+    return compile_conditions(cc, st, variables, out);
 }
 
 static bool inputs_valid(const iam_policy_input *inputs, size_t count)

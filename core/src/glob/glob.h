@@ -54,4 +54,17 @@ IAM_INTERNAL bool glob_match_arn_reference(const char *pattern,
                                            size_t pattern_len,
                                            const char *arn, size_t arn_len);
 
+/* The same three matchers for patterns that came out of policy-variable
+ * substitution (spec §4.2.1): bit i of `literal` set means pattern byte i
+ * is a literal character even if it is '*' or '?'. NULL means none. */
+IAM_INTERNAL bool glob_match_literal(const char *pattern, size_t pattern_len,
+                                     const uint8_t *literal, const char *subject,
+                                     size_t subject_len, bool fold_case);
+IAM_INTERNAL bool glob_match_resource_literal(const char *pattern, size_t pattern_len,
+                                              const uint8_t *literal, const char *resource,
+                                              size_t resource_len);
+IAM_INTERNAL bool glob_match_arn_literal(const char *pattern, size_t pattern_len,
+                                         const uint8_t *literal, const char *arn,
+                                         size_t arn_len);
+
 #endif /* IAMGATE_CORE_GLOB_GLOB_H */

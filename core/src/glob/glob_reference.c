@@ -11,6 +11,10 @@ typedef struct glob_pattern {
     size_t head_len;
     const char *tail;
     size_t tail_len;
+    const uint8_t *literal;  /* bit i + literal_base set: head[i] is a literal
+                                character (from a policy variable), never a
+                                wildcard (spec §4.2.1); NULL: none */
+    size_t literal_base;
 } glob_pattern;
 
 /* An ARN cut at its first five colons (spec §2.3.1): field i is
@@ -37,6 +41,18 @@ static unsigned char pattern_byte(const glob_pattern *pattern, size_t i)
     if (i < pattern->head_len)
         return (unsigned char)pattern->head[i];
     return (unsigned char)pattern->tail[i - pattern->head_len];
+}
+
+static bool bit_is_set(const uint8_t *bits, size_t i)
+{
+    return bits != NULL && ((bits[i / 8] >> (i % 8)) & 1u);
+}
+
+/* Whether byte i of the pattern is the wildcard c ('*' or '?'). */
+static bool is_wildcard(const glob_pattern *pattern, size_t i, unsigned char c)
+{
+    return pattern_byte(pattern, i) == c &&
+           !(i < pattern->head_len && bit_is_set(pattern->literal, pattern->literal_base + i));
 }
 
 /* Bytes 10xxxxxx continue a code point; any other byte starts one, so
@@ -116,11 +132,10 @@ static bool glob_run(const glob_pattern *pattern, const char *subject,
     size_t star = SIZE_MAX, star_end = 0; /* star swallowed up to star_end */
     while (subject_at < subject_len) {
         bool more = at < pattern_len;
-        unsigned char token = more ? pattern_byte(pattern, at) : 0;
-        if (more && token == '*') {
+        if (more && is_wildcard(pattern, at, '*')) {
             star = at++;
             star_end = subject_at;
-        } else if (more && token == '?') {
+        } else if (more && is_wildcard(pattern, at, '?')) {
             at++;
             subject_at = code_point_end(subject, subject_len, subject_at);
         } else if (more && unit_equals(pattern, at, subject, subject_len, subject_at,
@@ -135,7 +150,7 @@ static bool glob_run(const glob_pattern *pattern, const char *subject,
             return false;
         }
     }
-    while (at < pattern_len && pattern_byte(pattern, at) == '*')
+    while (at < pattern_len && is_wildcard(pattern, at, '*'))
         at++;
     return at == pattern_len;
 }
@@ -144,7 +159,13 @@ bool glob_match_reference(const char *pattern, size_t pattern_len,
                           const char *subject, size_t subject_len,
                           bool fold_case)
 {
-    glob_pattern whole = {pattern, pattern_len, "", 0};
+    return glob_match_literal(pattern, pattern_len, NULL, subject, subject_len, fold_case);
+}
+
+bool glob_match_literal(const char *pattern, size_t pattern_len, const uint8_t *literal,
+                        const char *subject, size_t subject_len, bool fold_case)
+{
+    glob_pattern whole = {pattern, pattern_len, "", 0, literal, 0};
     return glob_run(&whole, subject, subject_len, fold_case ? SIZE_MAX : 0);
 }
 
@@ -223,21 +244,23 @@ static void arn_split(const char *text, size_t len, arn_fields *fields)
     fields->count = count + 1;
 }
 
-static bool field_ends_in_star(const char *text, const arn_fields *fields,
-                               size_t i)
+static bool field_ends_in_star(const char *text, const uint8_t *literal,
+                               const arn_fields *fields, size_t i)
 {
-    return fields->end[i] > fields->start[i] && text[fields->end[i] - 1] == '*';
+    return fields->end[i] > fields->start[i] && text[fields->end[i] - 1] == '*' &&
+           !bit_is_set(literal, fields->end[i] - 1);
 }
 
 /* Field i of the pattern against field i of the request, the field alone. */
-static bool arn_match_field(const char *pattern, const arn_fields *pattern_fields,
+static bool arn_match_field(const char *pattern, const uint8_t *literal,
+                            const arn_fields *pattern_fields,
                             const char *arn, const arn_fields *subject_fields,
                             size_t i, bool fold_case)
 {
     size_t pattern_start = pattern_fields->start[i];
     size_t arn_start = subject_fields->start[i];
-    glob_pattern field = {pattern + pattern_start,
-                          pattern_fields->end[i] - pattern_start, "", 0};
+    glob_pattern field = {pattern + pattern_start, pattern_fields->end[i] - pattern_start,
+                          "", 0, literal, pattern_start};
     bool fold = fold_case && i < 5; /* the resource part is exact (§2.3.2) */
     return glob_run(&field, arn + arn_start, subject_fields->end[i] - arn_start,
                     fold ? SIZE_MAX : 0);
@@ -248,7 +271,7 @@ static bool arn_match_field(const char *pattern, const arn_fields *pattern_field
  * five fields still fold and bytes of its resource part still do not, so
  * a byte's case rule never depends on where a '*' happened to stop. */
 static bool arn_match_remainder(const char *pattern, size_t pattern_len,
-                                const arn_fields *pattern_fields,
+                                const uint8_t *literal, const arn_fields *pattern_fields,
                                 const char *arn, size_t arn_len,
                                 const arn_fields *subject_fields, size_t i,
                                 bool fold_case)
@@ -256,14 +279,14 @@ static bool arn_match_remainder(const char *pattern, size_t pattern_len,
     size_t pattern_start = pattern_fields->start[i];
     size_t arn_start = subject_fields->start[i];
     glob_pattern rest = {pattern + pattern_start, pattern_len - pattern_start,
-                         arn_padding, 2 * (6 - pattern_fields->count)};
+                         arn_padding, 2 * (6 - pattern_fields->count), literal, pattern_start};
     size_t fold_limit = fold_case ? subject_fields->start[5] - arn_start : 0;
     return glob_run(&rest, arn + arn_start, arn_len - arn_start, fold_limit);
 }
 
 /* The segment-wise procedure shared by Resource and ArnLike. */
-static bool arn_match(const char *pattern, size_t pattern_len, const char *arn,
-                      size_t arn_len, const arn_rules *rules)
+static bool arn_match(const char *pattern, size_t pattern_len, const uint8_t *literal,
+                      const char *arn, size_t arn_len, const arn_rules *rules)
 {
     arn_fields pattern_fields, fields;
     arn_split(pattern, pattern_len, &pattern_fields);
@@ -274,10 +297,10 @@ static bool arn_match(const char *pattern, size_t pattern_len, const char *arn,
         return false;
     for (size_t i = 0; i < pattern_fields.count; i++) {
         if (i < 5 && rules->trailing_star_crosses &&
-            field_ends_in_star(pattern, &pattern_fields, i))
-            return arn_match_remainder(pattern, pattern_len, &pattern_fields,
+            field_ends_in_star(pattern, literal, &pattern_fields, i))
+            return arn_match_remainder(pattern, pattern_len, literal, &pattern_fields,
                                        arn, arn_len, &fields, i, rules->fold_case);
-        if (!arn_match_field(pattern, &pattern_fields, arn, &fields, i,
+        if (!arn_match_field(pattern, literal, &pattern_fields, arn, &fields, i,
                              rules->fold_case))
             return false;
     }
@@ -288,20 +311,31 @@ static bool arn_match(const char *pattern, size_t pattern_len, const char *arn,
 bool glob_match_resource_reference(const char *pattern, size_t pattern_len,
                                    const char *resource, size_t resource_len)
 {
+    return glob_match_resource_literal(pattern, pattern_len, NULL, resource, resource_len);
+}
+
+bool glob_match_resource_literal(const char *pattern, size_t pattern_len, const uint8_t *literal,
+                                 const char *resource, size_t resource_len)
+{
     static const arn_rules identity_resource = {true, true, true};
-    if (text_equals(pattern, pattern_len, "*"))
+    if (text_equals(pattern, pattern_len, "*") && !bit_is_set(literal, 0))
         return true;
     /* A wildcard-only action's resource is "*"; only "*" covers it (§2.3.6) */
     if (text_equals(resource, resource_len, "*"))
         return false;
-    return arn_match(pattern, pattern_len, resource, resource_len,
-                     &identity_resource);
+    return arn_match(pattern, pattern_len, literal, resource, resource_len, &identity_resource);
 }
 
 bool glob_match_arn_reference(const char *pattern, size_t pattern_len,
                               const char *arn, size_t arn_len)
 {
     /* Each field checked separately ([DOC], §2.3.5): no crossing. */
+    return glob_match_arn_literal(pattern, pattern_len, NULL, arn, arn_len);
+}
+
+bool glob_match_arn_literal(const char *pattern, size_t pattern_len, const uint8_t *literal,
+                            const char *arn, size_t arn_len)
+{
     static const arn_rules arn_like = {false, false, false};
-    return arn_match(pattern, pattern_len, arn, arn_len, &arn_like);
+    return arn_match(pattern, pattern_len, literal, arn, arn_len, &arn_like);
 }
