@@ -381,8 +381,9 @@ IAM_API iam_status iam_policy_parse(iam_parser *parser, iam_arena *arena,
  * of json_len bytes. Allocates: never. Fails: never. Threads: safe. */
 IAM_API size_t iam_policy_parse_bound(size_t json_len);
 
-/* The exact arena bytes iam_policy_parse needs for this document (0 when it
- * does not parse; err then says why). Allocates: as iam_policy_parse.
+/* The exact arena bytes iam_policy_parse needs for this document in an
+ * arena whose buffer is 64-byte aligned (any other buffer needs at most 63
+ * more); 0 when it does not parse (err then says why). Allocates: as iam_policy_parse.
  * Fails: returns 0. Threads: not shared. */
 IAM_API size_t iam_policy_measure(iam_parser *parser, const char *json,
                                   size_t len, const iam_parse_options *options,
@@ -441,6 +442,9 @@ typedef struct iam_statement_ref {
     uint32_t policy;            /* index into the compiled inputs */
     uint32_t statement;         /* index within that policy */
     uint8_t effect;             /* iam_effect */
+    uint8_t kind;               /* iam_policy_kind of that input */
+    iam_str policy_name;        /* the input's name */
+    iam_str sid;                /* the statement's Sid (empty if none) */
 } iam_statement_ref;
 
 /* Optional explanation, all memory the caller's; counts may exceed caps
@@ -465,8 +469,9 @@ IAM_API iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_inp
                                           size_t count, const iam_policy_set **out,
                                           iam_error *err);
 
-/* The arena bytes iam_policy_set_compile needs for this batch (0 when it
- * cannot compile). Allocates: heap. Fails: returns 0. */
+/* The arena bytes iam_policy_set_compile needs for this batch in an arena
+ * whose buffer is 64-byte aligned (any other needs at most 63 more); 0 when
+ * it cannot compile. Allocates: heap. Fails: returns 0. */
 IAM_API size_t iam_policy_set_measure(const iam_policy_input *inputs, size_t count);
 
 /* Decides a request (spec §6.3). Pure: no heap, no global state, bounded

@@ -22,8 +22,15 @@ size_t iam_arena_used(const iam_arena *arena) /* see iamgate.h */
     return arena != NULL ? arena->used : 0;
 }
 
+/* What a zero-size request gets: never read or written, and it takes no
+ * arena bytes, so the bytes a batch needs do not depend on where a zero-
+ * size request happens to fall (iam_policy_measure is exact). */
+static max_align_t arena_empty;
+
 void *arena_alloc(iam_arena *arena, size_t size, size_t align)
 {
+    if (size == 0)
+        return &arena_empty;
     IAM_ASSERT(align != 0 && (align & (align - 1)) == 0);
     /* Align the address, not the offset: the caller's buffer may be unaligned. */
     uintptr_t base = (uintptr_t)arena->base;

@@ -38,7 +38,7 @@ static void explain_statement(iam_explain *ex, const compiled_statement *st)
     if (ex == NULL)
         return;
     if (ex->matched != NULL && ex->matched_count < ex->matched_cap) {
-        iam_statement_ref r = {st->input, st->index, st->effect};
+        iam_statement_ref r = {st->input, st->index, st->effect, st->kind, st->name, st->ast->sid};
         ex->matched[ex->matched_count] = r;
     }
     ex->matched_count++;

@@ -36,6 +36,7 @@ typedef struct compiled_statement {
     const compiled_condition *conditions;
     uint32_t condition_count;
     uint32_t input;                 /* index of its iam_policy_input */
+    iam_str name;                   /* that input's name */
     uint32_t index;                 /* statement index in the policy */
     uint8_t kind;                   /* iam_policy_kind */
     uint8_t level;

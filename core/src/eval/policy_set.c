@@ -98,6 +98,7 @@ static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint3
     memset(out, 0, sizeof *out);
     out->ast = st;
     out->input = input;
+    out->name = in->name;
     out->index = index;
     out->kind = (uint8_t)in->kind;
     out->level = (uint8_t)in->level;
@@ -208,7 +209,7 @@ size_t iam_policy_set_measure(const iam_policy_input *inputs, size_t count) /* s
 {
     size_t cap = 1u << 20;
     for (int attempt = 0; attempt < 12; attempt++, cap *= 4) {
-        void *buf = malloc(cap);
+        void *buf = aligned_alloc(64, (cap + 63) / 64 * 64); /* see iamgate.h: 64-byte aligned */
         if (buf == NULL)
             return 0;
         iam_arena arena;

@@ -1,0 +1,106 @@
+/*
+ * test_eval_fail_closed.c — every way the evaluator can be handed
+ * something wrong denies (spec §6, DESIGN "fail closed"): a NULL set or
+ * request, a compile that failed (with its error), an arena too small at
+ * every size, malformed request values; and a set that allows everything
+ * still allows a well-formed request, so the denials are not vacuous.
+ */
+#include "test_util.h"
+
+static const char allow_all[] =
+    "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}";
+
+static iam_request request_for(const char *action)
+{
+    iam_request r = {{action, strlen(action)}, {"*", 1}, {"", 0}, NULL, 0};
+    return r;
+}
+
+int main(void)
+{
+    iam_parser *parser = NULL;
+    iam_parser_create(&parser);
+    size_t cap = 4u << 20;
+    unsigned char *memory = test_aligned_alloc(cap);
+    iam_arena arena;
+    iam_arena_init(&arena, memory, cap);
+    const iam_policy *p = NULL;
+    CHECK_STATUS(iam_policy_parse(parser, &arena, allow_all, sizeof allow_all - 1, NULL, &p, NULL), IAM_OK);
+    iam_policy_input in = {p, IAM_POLICY_IDENTITY, 0, {"AllowAll", 8}};
+    const iam_policy_set *set = NULL;
+    CHECK_STATUS(iam_policy_set_compile(&arena, &in, 1, &set, NULL), IAM_OK);
+    iam_request ok = request_for("chime:ListUsers");
+    CHECK_EQ_INT(iam_eval(set, &ok, NULL), IAM_ALLOW);
+
+    /* NULL set and NULL request */
+    CHECK_EQ_INT(iam_eval(NULL, &ok, NULL), IAM_DENY_IMPLICIT);
+    CHECK_EQ_INT(iam_eval(set, NULL, NULL), IAM_DENY_IMPLICIT);
+
+    /* a failed compile: bad input, with its error; the NULL set denies */
+    iam_error err;
+    const iam_policy_set *bad = (const iam_policy_set *)1;
+    iam_policy_input broken = {NULL, IAM_POLICY_IDENTITY, 0, {"", 0}};
+    CHECK_STATUS(iam_policy_set_compile(&arena, &broken, 1, &bad, &err), IAM_E_ARG);
+    CHECK(bad == NULL && err.code == IAM_E_ARG && err.message != NULL);
+    CHECK_EQ_INT(iam_eval(bad, &ok, NULL), IAM_DENY_IMPLICIT);
+    iam_policy_input bad_level = {p, IAM_POLICY_SCP, 99, {"", 0}};
+    CHECK_STATUS(iam_policy_set_compile(&arena, &bad_level, 1, &bad, &err), IAM_E_ARG);
+
+    /* an arena too small, at every size below what the batch needs */
+    size_t need = iam_policy_set_measure(&in, 1);
+    CHECK(need > 0);
+    size_t wrong = 0;
+    for (size_t c = 0; c < need; c++) {
+        iam_arena small;
+        iam_arena_init(&small, memory + (cap / 2), c);
+        const iam_policy_set *s = (const iam_policy_set *)1;
+        iam_status st = iam_policy_set_compile(&small, &in, 1, &s, &err);
+        wrong += st != IAM_E_NOMEM || s != NULL || small.used != 0 || err.code != IAM_E_NOMEM ||
+                 iam_eval(s, &ok, NULL) != IAM_DENY_IMPLICIT;
+    }
+    CHECK_EQ_INT(wrong, 0);
+    iam_arena exact;
+    iam_arena_init(&exact, memory + (cap / 2), need);
+    const iam_policy_set *fits = NULL;
+    CHECK_STATUS(iam_policy_set_compile(&exact, &in, 1, &fits, NULL), IAM_OK);
+    CHECK_EQ_INT(iam_eval(fits, &ok, NULL), IAM_ALLOW);
+    printf("set of 1 policy: %zu arena bytes; every smaller arena fails cleanly\n", need);
+
+    /* malformed request values */
+    iam_request r = ok;
+    r.action.ptr = NULL;
+    CHECK_EQ_INT(iam_eval(set, &r, NULL), IAM_DENY_IMPLICIT);
+    r = ok;
+    r.resource.ptr = NULL;
+    r.resource.len = 3;
+    CHECK_EQ_INT(iam_eval(set, &r, NULL), IAM_DENY_IMPLICIT);
+    r = ok;
+    r.context_count = 2; /* context NULL */
+    CHECK_EQ_INT(iam_eval(set, &r, NULL), IAM_DENY_IMPLICIT);
+    iam_context_entry e = {{"aws:username", 12}, NULL, 1, false};
+    r = ok;
+    r.context = &e;
+    r.context_count = 1;
+    CHECK_EQ_INT(iam_eval(set, &r, NULL), IAM_DENY_IMPLICIT);
+    iam_str v = {NULL, 4};
+    iam_context_entry e2 = {{"aws:username", 12}, &v, 1, false};
+    r.context = &e2;
+    CHECK_EQ_INT(iam_eval(set, &r, NULL), IAM_DENY_IMPLICIT);
+    iam_context_entry e3 = {{NULL, 3}, &v, 0, false};
+    r.context = &e3;
+    CHECK_EQ_INT(iam_eval(set, &r, NULL), IAM_DENY_IMPLICIT);
+
+    /* a denial explains nothing */
+    iam_statement_ref matched[4];
+    iam_str missing[4];
+    iam_explain ex = {matched, 4, 99, missing, 4, 99};
+    CHECK_EQ_INT(iam_eval(NULL, &ok, &ex), IAM_DENY_IMPLICIT);
+    CHECK(ex.matched_count == 0 && ex.missing_count == 0);
+    CHECK_EQ_INT(iam_eval(set, &ok, &ex), IAM_ALLOW);
+    CHECK(ex.matched_count == 1 && ex.matched[0].policy == 0 && ex.matched[0].statement == 0 &&
+          ex.matched[0].policy_name.len == 8);
+
+    free(memory);
+    iam_parser_destroy(parser);
+    return test_summary("fail closed");
+}
