@@ -68,3 +68,50 @@ for bucket, kind in ((actions, 0), (resources, 1)):
         pats = sorted(set(bucket[svc]))[:20]
         glob_seed("corpus-" + ("a" if kind == 0 else "r"), kind, pats)
 print(len(os.listdir(glob_out)), "seeds in", glob_out)
+
+
+# fuzz_eval_diff: byte 0 = kinds (2 bits per policy: identity, boundary,
+# session, scp), byte 1 = count-1 (+4: last is resource-based), then
+# NUL-separated: documents, action, resource, principal, "k=v" / "k==a|b".
+eval_out = os.path.join(root, "corpus", "fuzz_eval_diff")
+os.makedirs(eval_out, exist_ok=True)
+kind_bits = {"identity": 0, "boundaries": 1, "sessionPolicies": 2}
+def ctx_piece(k, v):
+    conv = lambda x: ("true" if x else "false") if isinstance(x, bool) else str(x)
+    if isinstance(v, list):
+        return (k + "==" + "|".join(conv(x) for x in v)).encode()
+    return (k + "=" + conv(v)).encode()
+for name in sorted(os.listdir(os.path.join(root, "tests", "cases", "eval"))):
+    if not name.endswith(".json"):
+        continue
+    spec = json.load(open(os.path.join(root, "tests", "cases", "eval", name)))
+    docs, bits = [], 0
+    for key in ("identity", "boundaries", "sessionPolicies"):
+        for d in spec.get("policies", {}).get(key, []):
+            if len(docs) < 4:
+                bits |= kind_bits[key] << (2 * len(docs))
+                docs.append(json.dumps(d, separators=(",", ":")).encode())
+    for level in spec.get("policies", {}).get("scps", []):
+        for d in level:
+            if len(docs) < 4:
+                bits |= 3 << (2 * len(docs))
+                docs.append(json.dumps(d, separators=(",", ":")).encode())
+    flags = len(docs) - 1
+    for d in spec.get("policies", {}).get("resourcePolicies", [])[:1]:
+        if len(docs) < 4:
+            docs.append(json.dumps(d, separators=(",", ":")).encode())
+            flags = (len(docs) - 1) | 4
+    if not docs:
+        continue
+    for i, case in enumerate(spec["cases"][:40]):
+        req = case["request"]
+        pieces = docs + [req.get("action", "").encode(), req.get("resource", "").encode(),
+                         req.get("principal", "").encode()]
+        pieces += [ctx_piece(k, v) for k, v in req.get("context", {}).items()]
+        data = bytes([bits, flags]) + b"\0".join(pieces)
+        if len(data) > 16384:
+            continue
+        digest = hashlib.sha1(data).hexdigest()[:12]
+        with open(os.path.join(eval_out, f"{name[:-5]}-{i}-{digest}"), "wb") as f:
+            f.write(data)
+print(len(os.listdir(eval_out)), "seeds in", eval_out)

@@ -4,9 +4,12 @@
  * every case's request goes through iam_eval and its decision, matched
  * statements and missing context keys are compared with the expectation.
  *
- * Usage: run_eval_cases [--list-failures] [PREFIX...]
+ * Usage: run_eval_cases [--list-failures] [--reference] [PREFIX...]
  *   PREFIX          run only the files whose name starts with one of them
  *   --list-failures print every failing case (otherwise at most 5 a file)
+ *   --reference     decide with the reference evaluator ref_eval
+ *                   (tests/reference) instead of iam_eval; only decisions
+ *                   are compared, since the reference explains nothing
  *
  * Prints "FILE: P passed, F failed" per file and "N passed, M failed" last;
  * exits 0 only when nothing failed and something passed. Never stops early.
@@ -15,6 +18,7 @@
 #include "support/test_util.h"
 
 #include "json/json.h"
+#include "ref_eval.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -268,6 +272,7 @@ typedef struct runner {
     iam_parser *parser;
     void *arena_buf;
     bool list_all;
+    bool reference; /* --reference: ref_eval decides, decisions only */
     long passed, failed;
 } runner;
 
@@ -639,9 +644,15 @@ static match_ref origin_ref(const policy_batch *b, const iam_statement_ref *s)
     return out;
 }
 
-static void evaluate(const case_file *f, const iam_request *req, outcome *out)
+static void evaluate(const runner *r, const case_file *f, const iam_request *req,
+                     outcome *out)
 {
     memset(&out->explain, 0, sizeof out->explain);
+    if (r->reference) {
+        out->decision = ref_eval(f->batch.inputs, f->batch.count, req);
+        out->matched_count = out->missing_count = 0;
+        return;
+    }
     out->explain.matched = out->refs;
     out->explain.matched_cap = EXPLAIN_CAP;
     out->explain.missing = out->missing;
@@ -700,10 +711,12 @@ static bool same_key_sets(const iam_str *a, uint32_t na, const iam_str *b, uint3
     return true;
 }
 
-static bool outcome_matches(const expectation *e, const outcome *o)
+static bool outcome_matches(const expectation *e, const outcome *o, bool decision_only)
 {
     if (!str_is(e->decision, iam_decision_name(o->decision)))
         return false;
+    if (decision_only)
+        return true;
     if (e->has_matched && (o->explain.matched_count > EXPLAIN_CAP ||
                            !same_ref_sets(e->matched, e->matched_count, o->matched,
                                           o->matched_count)))
@@ -743,8 +756,14 @@ static void append_keys(text_buf *b, const iam_str *keys, uint32_t n, uint32_t t
     text_append(b, "]");
 }
 
-static void describe_mismatch(text_buf *b, const expectation *e, const outcome *o)
+static void describe_mismatch(text_buf *b, const expectation *e, const outcome *o,
+                              bool decision_only)
 {
+    if (decision_only) {
+        text_append(b, "expected %.*s, got %s (reference)", (int)e->decision.len,
+                    e->decision.ptr, iam_decision_name(o->decision));
+        return;
+    }
     text_append(b, "expected %.*s", (int)e->decision.len, e->decision.ptr);
     if (e->has_matched)
         append_refs(b, e->matched, e->matched_count, e->matched_count);
@@ -798,12 +817,12 @@ static void run_case(const runner *r, case_file *f, uint32_t tok, uint32_t index
         case_failed(r, f, &id, msg.data);
         return;
     }
-    evaluate(f, &req, &got);
-    if (outcome_matches(&want, &got)) {
+    evaluate(r, f, &req, &got);
+    if (outcome_matches(&want, &got, r->reference)) {
         f->passed++;
         return;
     }
-    describe_mismatch(&msg, &want, &got);
+    describe_mismatch(&msg, &want, &got, r->reference);
     case_failed(r, f, &id, msg.data);
 }
 
@@ -975,15 +994,20 @@ static bool list_case_files(name_list *out, char **prefixes, int prefix_count)
 }
 
 /* Moves prefixes to the front of argv; false on an unknown option. */
-static bool parse_args(int argc, char **argv, bool *list_all, int *prefix_count)
+static bool parse_args(int argc, char **argv, bool *list_all, bool *reference,
+                       int *prefix_count)
 {
     *list_all = false;
+    *reference = false;
     *prefix_count = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--list-failures") == 0) {
             *list_all = true;
+        } else if (strcmp(argv[i], "--reference") == 0) {
+            *reference = true;
         } else if (strncmp(argv[i], "--", 2) == 0) {
-            fprintf(stderr, "usage: %s [--list-failures] [FILE-PREFIX...]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--list-failures] [--reference] [FILE-PREFIX...]\n",
+                    argv[0]);
             return false;
         } else {
             argv[1 + (*prefix_count)++] = argv[i];
@@ -992,10 +1016,11 @@ static bool parse_args(int argc, char **argv, bool *list_all, int *prefix_count)
     return true;
 }
 
-static bool runner_init(runner *r, bool list_all)
+static bool runner_init(runner *r, bool list_all, bool reference)
 {
     memset(r, 0, sizeof *r);
     r->list_all = list_all;
+    r->reference = reference;
     r->reader = json_reader_create();
     r->arena_buf = test_aligned_alloc(ARENA_BYTES);
     return r->reader != NULL && r->arena_buf != NULL && iam_parser_create(&r->parser) == IAM_OK;
@@ -1010,20 +1035,20 @@ static void runner_free(runner *r)
 
 int main(int argc, char **argv)
 {
-    bool list_all = false;
+    bool list_all = false, reference = false;
     int prefix_count = 0;
-    if (!parse_args(argc, argv, &list_all, &prefix_count))
+    if (!parse_args(argc, argv, &list_all, &reference, &prefix_count))
         return 2;
     name_list files = {NULL, 0, 0};
     runner r;
-    if (!runner_init(&r, list_all) || !list_case_files(&files, argv + 1, prefix_count)) {
+    if (!runner_init(&r, list_all, reference) || !list_case_files(&files, argv + 1, prefix_count)) {
         fprintf(stderr, "run_eval_cases: setup failed\n");
         r.failed++;
     } else {
         for (size_t i = 0; i < files.count; i++)
             run_file(&r, files.names[i]);
     }
-    printf("eval cases: %zu files\n", files.count);
+    printf("eval cases: %zu files%s\n", files.count, reference ? " (reference evaluator)" : "");
     printf("%ld passed, %ld failed\n", r.passed, r.failed);
     runner_free(&r);
     name_list_free(&files);

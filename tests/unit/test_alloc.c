@@ -5,38 +5,10 @@
  * (Not built under sanitizers, which own the allocator.)
  */
 #include "test_util.h"
+#include "count_alloc.h"
 
 #include <stddef.h>
 
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t size);
-extern void __libc_free(void *p);
-
-static unsigned long allocations = 0;
-
-void *malloc(size_t size)
-{
-    allocations++;
-    return __libc_malloc(size);
-}
-
-void *calloc(size_t n, size_t size)
-{
-    allocations++;
-    return __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t size)
-{
-    allocations++;
-    return __libc_realloc(p, size);
-}
-
-void free(void *p)
-{
-    __libc_free(p);
-}
 
 static size_t parse_all(iam_parser *parser, const corpus_policy *c, size_t n,
                         void *buf, size_t cap)
@@ -62,18 +34,18 @@ int main(void)
     void *buf = test_aligned_alloc(cap);
     /* Warm-up: the parser grows to the largest document once. */
     CHECK_EQ_INT(parse_all(parser, corpus, n, buf, cap), n);
-    unsigned long before = allocations;
+    unsigned long before = count_alloc_calls;
     for (int round = 0; round < 3; round++)
         CHECK_EQ_INT(parse_all(parser, corpus, n, buf, cap), n);
-    unsigned long during = allocations - before;
+    unsigned long during = count_alloc_calls - before;
     printf("heap allocations in %zu warm parses: %lu\n", 3 * n, during);
     CHECK_EQ_INT(during, 0);
     /* The counter works: a cold parser allocates. */
     iam_parser *cold = NULL;
-    before = allocations;
+    before = count_alloc_calls;
     iam_parser_create(&cold);
     CHECK(parse_all(cold, corpus, 1, buf, cap) == 1);
-    CHECK(allocations > before);
+    CHECK(count_alloc_calls > before);
     iam_parser_destroy(cold);
     free(buf);
     iam_parser_destroy(parser);

@@ -5,36 +5,8 @@
  * (Not built under sanitizers, which own the allocator.)
  */
 #include "test_util.h"
+#include "count_alloc.h"
 
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t size);
-extern void __libc_free(void *p);
-
-static unsigned long allocations = 0;
-
-void *malloc(size_t size)
-{
-    allocations++;
-    return __libc_malloc(size);
-}
-
-void *calloc(size_t n, size_t size)
-{
-    allocations++;
-    return __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t size)
-{
-    allocations++;
-    return __libc_realloc(p, size);
-}
-
-void free(void *p)
-{
-    __libc_free(p);
-}
 
 static const char *const actions[] = {
     "chime:ListUsers", "chime:DeleteAccount", "s3:GetObject", "iam:PassRole", "ec2:RunInstances",
@@ -75,7 +47,7 @@ int main(void)
     iam_statement_ref matched[16];
     iam_str missing[16];
     iam_explain explain = {matched, 16, 0, missing, 16, 0};
-    unsigned long before = allocations, decisions = 0, allows = 0;
+    unsigned long before = count_alloc_calls, decisions = 0, allows = 0;
     for (unsigned long i = 0; i < 1000000; i++) {
         iam_request r = {{actions[i % 8], strlen(actions[i % 8])},
                          {resources[(i / 8) % 4], strlen(resources[(i / 8) % 4])},
@@ -84,7 +56,7 @@ int main(void)
         allows += d == IAM_ALLOW;
         decisions++;
     }
-    unsigned long during = allocations - before;
+    unsigned long during = count_alloc_calls - before;
     printf("%lu decisions (%lu allowed), heap allocations: %lu\n", decisions, allows, during);
     CHECK_EQ_INT(during, 0);
     CHECK(allows > 0 && allows < decisions); /* the workload is not trivial */

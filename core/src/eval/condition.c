@@ -237,7 +237,7 @@ static bool match_one(const compiled_condition *c, iam_str r, const match_ctx *m
 
 /* ---- context ---- */
 
-static bool key_equals(iam_str a, iam_str b)
+bool context_key_equals(iam_str a, iam_str b)
 {
     if (a.len != b.len)
         return false;
@@ -250,7 +250,7 @@ static bool key_equals(iam_str a, iam_str b)
 const iam_context_entry *context_find(const iam_request *request, iam_str key)
 {
     for (uint32_t i = 0; i < request->context_count; i++)
-        if (key_equals(request->context[i].key, key))
+        if (context_key_equals(request->context[i].key, key))
             return &request->context[i];
     return NULL;
 }

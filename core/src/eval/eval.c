@@ -44,23 +44,13 @@ static void explain_statement(iam_explain *ex, const compiled_statement *st)
     ex->matched_count++;
 }
 
-static bool same_key(iam_str a, iam_str b)
-{
-    if (a.len != b.len)
-        return false;
-    for (size_t i = 0; i < a.len; i++)
-        if (text_lower_ascii((unsigned char)a.ptr[i]) != text_lower_ascii((unsigned char)b.ptr[i]))
-            return false;
-    return true;
-}
-
 static void explain_missing(iam_explain *ex, iam_str key)
 {
     if (ex == NULL)
         return;
     uint32_t known = ex->missing_count < ex->missing_cap ? ex->missing_count : ex->missing_cap;
     for (uint32_t i = 0; ex->missing != NULL && i < known; i++)
-        if (same_key(ex->missing[i], key))
+        if (context_key_equals(ex->missing[i], key))
             return;
     if (ex->missing != NULL && ex->missing_count < ex->missing_cap)
         ex->missing[ex->missing_count] = key;
@@ -68,6 +58,40 @@ static void explain_missing(iam_explain *ex, iam_str key)
 }
 
 /* ---- principals of resource-based policies (spec §6.4) ---- */
+
+/* Field i (0..5) of an ARN; the sixth is the rest. Empty when absent. */
+static iam_str arn_field(iam_str arn, int i)
+{
+    iam_str out = {"", 0};
+    size_t start = 0;
+    int field = 0;
+    for (size_t k = 0; k <= arn.len; k++) {
+        bool boundary = k == arn.len || (arn.ptr[k] == ':' && field < 5);
+        if (!boundary)
+            continue;
+        if (field == i) {
+            out.ptr = arn.ptr + start;
+            out.len = k - start;
+            return out;
+        }
+        field++;
+        start = k + 1;
+    }
+    return out;
+}
+
+static bool arn_has_six_fields(iam_str arn)
+{
+    size_t colons = 0;
+    for (size_t i = 0; i < arn.len && colons < 5; i++)
+        colons += arn.ptr[i] == ':';
+    return colons == 5;
+}
+
+static bool same_str(iam_str a, iam_str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
 
 static bool str_equals(iam_str a, const char *b, size_t bn)
 {
@@ -77,73 +101,68 @@ static bool str_equals(iam_str a, const char *b, size_t bn)
 /* The account field of an ARN, if it has one. */
 static iam_str arn_account(iam_str arn)
 {
-    iam_str out = {"", 0};
-    size_t colons = 0, start = 0;
-    for (size_t i = 0; i < arn.len; i++) {
-        if (arn.ptr[i] != ':')
-            continue;
-        if (++colons == 4)
-            start = i + 1;
-        else if (colons == 5) {
-            out.ptr = arn.ptr + start;
-            out.len = i - start;
-            return out;
-        }
-    }
-    return out;
+    iam_str none = {"", 0};
+    return arn_has_six_fields(arn) ? arn_field(arn, 4) : none;
 }
 
-/* An assumed-role session arn:aws:sts::A:assumed-role/R/S is also named by
- * its role, arn:aws:iam::A:role/R. */
+/* An assumed-role session arn:P:sts::A:assumed-role/R/S is also named by
+ * its role, arn:P:iam::A:role/R (spec §6.4). */
 static bool session_of_role(iam_str caller, iam_str role)
 {
-    static const char sts[] = "assumed-role/";
-    iam_str account = arn_account(caller);
-    const char *at = account.len ? account.ptr + account.len + 1 : NULL;
-    if (at == NULL || (size_t)(caller.ptr + caller.len - at) <= sizeof sts - 1 ||
-        memcmp(at, sts, sizeof sts - 1) != 0)
+    if (!arn_has_six_fields(caller) || !arn_has_six_fields(role) ||
+        !str_equals(arn_field(caller, 2), "sts", 3) || !str_equals(arn_field(role, 2), "iam", 3) ||
+        !same_str(arn_field(caller, 1), arn_field(role, 1)) ||
+        !same_str(arn_field(caller, 4), arn_field(role, 4)) || arn_field(role, 3).len != 0)
         return false;
-    const char *name = at + sizeof sts - 1;
-    const char *slash = memchr(name, '/', (size_t)(caller.ptr + caller.len - name));
-    size_t name_len = slash ? (size_t)(slash - name) : (size_t)(caller.ptr + caller.len - name);
-    iam_str role_account = arn_account(role);
-    const char *role_at = role_account.len ? role_account.ptr + role_account.len + 1 : NULL;
-    return role_at != NULL && str_equals(account, role_account.ptr, role_account.len) &&
-           (size_t)(role.ptr + role.len - role_at) == 5 + name_len &&
-           memcmp(role_at, "role/", 5) == 0 && memcmp(role_at + 5, name, name_len) == 0;
+    iam_str session = arn_field(caller, 5), named = arn_field(role, 5);
+    static const char prefix[] = "assumed-role/";
+    size_t p = sizeof prefix - 1;
+    if (session.len <= p || memcmp(session.ptr, prefix, p) != 0)
+        return false;
+    const char *name = session.ptr + p;
+    const char *slash = memchr(name, '/', session.len - p);
+    if (slash == NULL || slash == name)
+        return false;
+    size_t name_len = (size_t)(slash - name);
+    return named.len == 5 + name_len && memcmp(named.ptr, "role/", 5) == 0 &&
+           memcmp(named.ptr + 5, name, name_len) == 0;
+}
+
+/* "arn:P:iam::A:root" names every principal of account A. */
+static bool names_account_root(iam_str v, iam_str account)
+{
+    return arn_has_six_fields(v) && str_equals(arn_field(v, 0), "arn", 3) &&
+           str_equals(arn_field(v, 2), "iam", 3) && arn_field(v, 3).len == 0 &&
+           same_str(arn_field(v, 4), account) && str_equals(arn_field(v, 5), "root", 4);
 }
 
 /* Whether one principal value names the caller ("*", its ARN, its role,
- * or its account as "123456789012" or "arn:aws:iam::123456789012:root"). */
+ * or its account as "123456789012" or "arn:aws:iam::123456789012:root");
+ * *exact when it is the caller's own ARN. */
 static bool principal_value_names(iam_str v, iam_str caller, bool *exact)
 {
-    *exact = false;
-    if (str_equals(v, "*", 1))
-        return true;
-    if (v.len == caller.len && v.len != 0 && memcmp(v.ptr, caller.ptr, v.len) == 0) {
-        *exact = true;
-        return true;
-    }
-    if (session_of_role(caller, v))
+    *exact = caller.len != 0 && same_str(v, caller);
+    if (*exact || str_equals(v, "*", 1) || session_of_role(caller, v))
         return true;
     iam_str account = arn_account(caller);
-    if (account.len == 0)
-        return false;
-    if (str_equals(v, account.ptr, account.len))
-        return true;
-    iam_str v_account = arn_account(v);
-    return v_account.len == account.len && memcmp(v_account.ptr, account.ptr, account.len) == 0 &&
-           v.len >= 5 && memcmp(v.ptr + v.len - 5, ":root", 5) == 0;
+    return account.len != 0 && (same_str(v, account) || names_account_root(v, account));
 }
 
 static bool principal_applies(const iam_statement *st, iam_str caller, bool *exact)
 {
     bool named = false;
     *exact = false;
-    for (uint32_t p = 0; p < st->principal_count && !named; p++)
-        for (uint32_t v = 0; v < st->principals[p].values.count && !named; v++)
-            named = principal_value_names(st->principals[p].values.items[v].text, caller, exact);
-    return st->not_principal ? !named : named;
+    for (uint32_t p = 0; p < st->principal_count; p++)
+        for (uint32_t v = 0; v < st->principals[p].values.count; v++) {
+            bool this_exact = false;
+            named |= principal_value_names(st->principals[p].values.items[v].text, caller, &this_exact);
+            *exact |= this_exact;
+        }
+    if (st->not_principal) {
+        *exact = false; /* NotPrincipal never names the caller itself */
+        return !named;
+    }
+    return named;
 }
 
 /* ---- one statement ---- */
@@ -252,10 +271,9 @@ static void consider(const iam_policy_set *set, uint32_t id, const iam_request *
  * prefix: "user/", "federated-user/", "role/aws-service-role/"... */
 static bool arn_resource_starts(iam_str arn, const char *prefix)
 {
-    iam_str account = arn_account(arn);
-    const char *at = account.len ? account.ptr + account.len + 1 : NULL;
+    iam_str part = arn_field(arn, 5);
     size_t n = strlen(prefix);
-    return at != NULL && (size_t)(arn.ptr + arn.len - at) > n && memcmp(at, prefix, n) == 0;
+    return arn_has_six_fields(arn) && part.len > n && memcmp(part.ptr, prefix, n) == 0;
 }
 
 static bool caller_is_user(iam_str principal)

@@ -75,6 +75,8 @@ IAM_INTERNAL size_t variables_resource_part(iam_str pattern);
 IAM_INTERNAL bool variables_present(iam_str s);
 
 IAM_INTERNAL const iam_context_entry *context_find(const iam_request *request, iam_str key);
+/* Context key names compare ignoring ASCII case (spec §3.2). */
+IAM_INTERNAL bool context_key_equals(iam_str a, iam_str b);
 
 /* Whether one compiled condition holds for the request (spec §3.10).
  * *missing is set when the key was absent from the context. */
