@@ -39,8 +39,8 @@ static void check_list(const iam_value_list *l, const char *doc, size_t len)
 {
     for (uint32_t i = 0; i < l->count; i++)
         check_value(&l->items[i], doc, len);
-    if (l->present)
-        require(doc[l->offset] == (l->is_array ? '[' : '"') || !l->is_array);
+    if (l->present && l->is_array)
+        require(doc[l->offset] == '[');
 }
 
 static void check_policy(const iam_policy *p, const char *doc, size_t len)

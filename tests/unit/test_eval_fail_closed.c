@@ -20,10 +20,10 @@ int main(void)
 {
     iam_parser *parser = NULL;
     iam_parser_create(&parser);
-    size_t cap = 4u << 20;
+    size_t cap = 32u << 20;
     unsigned char *memory = test_aligned_alloc(cap);
-    iam_arena arena;
-    iam_arena_init(&arena, memory, cap);
+    iam_arena arena; /* the first half; the second is for the arena steps */
+    iam_arena_init(&arena, memory, cap / 2);
     const iam_policy *p = NULL;
     CHECK_STATUS(iam_policy_parse(parser, &arena, allow_all, sizeof allow_all - 1, NULL, &p, NULL), IAM_OK);
     iam_policy_input in = {p, IAM_POLICY_IDENTITY, 0, {"AllowAll", 8}};
@@ -89,6 +89,37 @@ int main(void)
     iam_context_entry e3 = {{NULL, 3}, &v, 0, false};
     r.context = &e3;
     CHECK_EQ_INT(iam_eval(set, &r, NULL), IAM_DENY_IMPLICIT);
+
+    /* More automaton reports than iam_eval's span buffer holds: patterns
+     * "s:a*", "s:aa*", ... each report at a different byte of "s:aaa...", and
+     * the Deny reports last. Dropping reports would silently allow. */
+    {
+        enum { N = 600 };
+        static char docs[N + 1][N + 128];
+        iam_policy_input many[N + 1];
+        bool parsed = true;
+        memset(docs[0], 'a', N);
+        for (int k = 1; k <= N; k++) {
+            int len = snprintf(docs[k], sizeof docs[k],
+                               "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"%s\","
+                               "\"Action\":\"s:%.*s*\",\"Resource\":\"*\"}}",
+                               k == N ? "Deny" : "Allow", k, docs[0]);
+            const iam_policy *q = NULL;
+            parsed &= iam_policy_parse(parser, &arena, docs[k], (size_t)len, NULL, &q, NULL) == IAM_OK;
+            iam_policy_input qi = {q, IAM_POLICY_IDENTITY, 0, {"", 0}};
+            many[k - 1] = qi;
+        }
+        CHECK(parsed);
+        const iam_policy_set *big = NULL;
+        if (parsed)
+            CHECK_STATUS(iam_policy_set_compile(&arena, many, N, &big, NULL), IAM_OK);
+        char action[N + 3] = "s:";
+        memset(action + 2, 'a', N);
+        iam_request flood = {{action, N + 2}, {"*", 1}, {"", 0}, NULL, 0};
+        CHECK(iam_eval(big, &flood, NULL) != IAM_ALLOW);
+        flood.action.len = 12; /* "s:aaaaaaaaaa": ten reports, all Allows */
+        CHECK_EQ_INT(iam_eval(big, &flood, NULL), IAM_ALLOW);
+    }
 
     /* a denial explains nothing */
     iam_statement_ref matched[4];

@@ -380,15 +380,19 @@ static bool request_valid(const iam_request *r)
     return true;
 }
 
-static void mark_spans(const glob_set *gs, iam_str subject, uint64_t *bits)
+/* Marks the owners the automaton reports. False when they did not fit in
+ * the span buffer (a DFA can report at every byte of a long subject): the
+ * unmarked statements could include a Deny, so the caller denies. */
+static bool mark_spans(const glob_set *gs, iam_str subject, uint64_t *bits)
 {
     glob_span spans[EVAL_MAX_SPANS];
     size_t n = glob_set_match_spans(gs, subject.ptr, subject.len, spans, EVAL_MAX_SPANS);
     if (n > EVAL_MAX_SPANS)
-        n = EVAL_MAX_SPANS; /* cannot happen: at most a few spans per DFA */
+        return false;
     for (size_t i = 0; i < n; i++)
         for (uint32_t k = 0; k < spans[i].count; k++)
             bit_set(bits, spans[i].owners[k]);
+    return true;
 }
 
 static void consider_all(const iam_policy_set *set, const iam_request *req, eval_scratch *scratch,
@@ -420,8 +424,9 @@ iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
     memset(scratch.action_hit, 0, words * sizeof(uint64_t));
     memset(scratch.resource_hit, 0, words * sizeof(uint64_t));
     memset(scratch.seen, 0, words * sizeof(uint64_t));
-    mark_spans(set->actions, request->action, scratch.action_hit);
-    mark_spans(set->resources, request->resource, scratch.resource_hit);
+    if (!mark_spans(set->actions, request->action, scratch.action_hit) ||
+        !mark_spans(set->resources, request->resource, scratch.resource_hit))
+        return IAM_DENY_IMPLICIT; /* fail closed, never a partial view */
     tally t;
     memset(&t, 0, sizeof t);
     consider_all(set, request, &scratch, &t, explain);
