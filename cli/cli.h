@@ -23,6 +23,19 @@ void cli_file_free(cli_file *file);
 void cli_print_error(FILE *out, const char *name, const iam_error *err,
                      const char *text, size_t len);
 
+/* Marks (on[i] = 1) the catalog actions an action pattern matches; prints
+ * why and returns CLI_EXIT_USAGE for a pattern that is not one or names an
+ * unknown service. */
+int cli_expand_pattern(const char *pattern, uint8_t *on, size_t count);
+
+/* Whether hay contains needle[0..n), ignoring ASCII case. */
+bool cli_contains_ci(iam_str hay, const char *needle, size_t n);
+/* Levenshtein distance ignoring ASCII case, or limit + 1 once over limit. */
+size_t cli_edit_distance(const char *a, size_t alen, const char *b, size_t blen, size_t limit);
+
 int cmd_check(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_expand(int argc, char **argv);
 
 #endif /* IAMGATE_CLI_CLI_H */

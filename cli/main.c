@@ -7,6 +7,11 @@ static const char main_usage[] =
     "usage: iamgate COMMAND [ARGS]\n"
     "commands:\n"
     "  check FILE...   parse IAM policies and report the first error of each\n"
+    "  simulate        decide actions like aws iam simulate-custom-policy /\n"
+    "                  simulate-principal-policy (policies, account export)\n"
+    "  eval --cases F  batch evaluation: one JSON case a line in, a result out\n"
+    "  expand X        the catalog actions a pattern, policy file or managed\n"
+    "                  policy ARN grants\n"
     "  --version       print the version and the compiled-in limits\n"
     "Run 'iamgate COMMAND --help' for a command's options.\n";
 
@@ -30,6 +35,12 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "eval") == 0)
+        return cmd_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "simulate") == 0)
+        return cmd_simulate(argc - 1, argv + 1);
+    if (strcmp(cmd, "expand") == 0)
+        return cmd_expand(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0)
         return print_version();
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {

@@ -111,6 +111,10 @@ typedef enum iam_status {
     IAM_E_ACTION_NO_VENDOR, /* "ListUsers"                                      */
     IAM_E_ACTION_COLONS,    /* "chime:List:Users"                               */
     IAM_E_ACTION_VENDOR,    /* "ch ime:ListUsers", "chime*:List"                */
+    /* Account data (iamgate_directory.h) and built-in data (iamgate_catalog.h) */
+    IAM_E_EXPORT_FORMAT,    /* an account export field of the wrong type or missing */
+    IAM_E_NOT_FOUND,        /* no such principal, policy or catalog entry       */
+    IAM_E_UNRESOLVED_POLICY,/* a managed policy ARN with no document or no default version */
     IAM_STATUS_COUNT
 } iam_status;
 

@@ -63,6 +63,9 @@ static const status_info status_table[IAM_STATUS_COUNT] = {
     [IAM_E_ACTION_NO_VENDOR] = {"IAM_E_ACTION_NO_VENDOR", 8, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
     [IAM_E_ACTION_COLONS] = {"IAM_E_ACTION_COLONS", 8, "Actions/Condition can contain only one colon."},
     [IAM_E_ACTION_VENDOR] = {"IAM_E_ACTION_VENDOR", 8, "Vendor is not valid (letters, digits, '-' and '.' only)."},
+    [IAM_E_EXPORT_FORMAT] = {"IAM_E_EXPORT_FORMAT", 0, "account export: a field is missing or has the wrong type"},
+    [IAM_E_NOT_FOUND] = {"IAM_E_NOT_FOUND", 0, "not found"},
+    [IAM_E_UNRESOLVED_POLICY] = {"IAM_E_UNRESOLVED_POLICY", 0, "managed policy has no document or no default version"},
 };
 
 static const char *const stage_messages[9] = {

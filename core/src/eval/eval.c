@@ -59,33 +59,43 @@ static void explain_missing(iam_explain *ex, iam_str key)
 
 /* ---- principals of resource-based policies (spec §6.4) ---- */
 
+/* Where the next ':' at or after p is, or NULL (memchr: these run on every
+ * request's principal and resource, so no byte-at-a-time loops). */
+static const char *next_colon(const char *p, const char *end)
+{
+    return p < end ? memchr(p, ':', (size_t)(end - p)) : NULL;
+}
+
 /* Field i (0..5) of an ARN; the sixth is the rest. Empty when absent. */
 static iam_str arn_field(iam_str arn, int i)
 {
-    iam_str out = {"", 0};
-    size_t start = 0;
-    int field = 0;
-    for (size_t k = 0; k <= arn.len; k++) {
-        bool boundary = k == arn.len || (arn.ptr[k] == ':' && field < 5);
-        if (!boundary)
-            continue;
-        if (field == i) {
-            out.ptr = arn.ptr + start;
-            out.len = k - start;
-            return out;
-        }
-        field++;
-        start = k + 1;
+    iam_str none = {"", 0};
+    if (arn.len == 0)
+        return none;
+    const char *p = arn.ptr, *end = arn.ptr + arn.len;
+    for (int f = 0; f < i; f++) {
+        const char *colon = next_colon(p, end);
+        if (colon == NULL)
+            return none;
+        p = colon + 1;
     }
+    const char *stop = i < 5 ? next_colon(p, end) : NULL;
+    iam_str out = {p, (size_t)((stop != NULL ? stop : end) - p)};
     return out;
 }
 
 static bool arn_has_six_fields(iam_str arn)
 {
-    size_t colons = 0;
-    for (size_t i = 0; i < arn.len && colons < 5; i++)
-        colons += arn.ptr[i] == ':';
-    return colons == 5;
+    if (arn.len == 0)
+        return false;
+    const char *p = arn.ptr, *end = arn.ptr + arn.len;
+    for (int f = 0; f < 5; f++) {
+        const char *colon = next_colon(p, end);
+        if (colon == NULL)
+            return false;
+        p = colon + 1;
+    }
+    return true;
 }
 
 static bool same_str(iam_str a, iam_str b)
