@@ -83,9 +83,15 @@ static uint64_t hash_bytes(const char *p, size_t n)
 
 /* ---- one worker ---- */
 
+enum { FAST_ENTRIES = 64, FAST_VALUES = 256 };
+
 typedef struct worker {
     iam_parser *parser;
-    cli_json json;
+    cli_json json;                   /* the DOM path: every line it is given */
+    json_case_reader *fast;          /* the On-Demand path: cache hits */
+    json_case fast_case;
+    json_case_entry fast_entries[FAST_ENTRIES];
+    json_case_value fast_values[FAST_VALUES];
     cache_entry cache[CACHE_SLOTS];
     jbuf key;                    /* scratch: this line's cache key */
     iam_context_entry *entries;  /* scratch: this line's context */
@@ -114,26 +120,41 @@ static void fail_at(const worker *w, uint32_t token, iam_status code, const char
     le->set = true;
 }
 
-/* The bytes from a member's value to the next token (or the line's end):
- * enough to tell two lines' policies apart without finding the close. */
-static void key_span(const worker *w, uint32_t v, size_t *start, size_t *end)
+/* The cache key: each policy member's bytes from '[' to ']' (the fast
+ * reader's raw spans are the same bytes), tagged with the member. */
+static void build_key(jbuf *key, const iam_str spans[MEMBER_COUNT])
 {
-    uint32_t next = cli_next(&w->json, v);
-    *start = cli_tok(&w->json, v)->offset;
-    *end = next < w->json.doc.count ? cli_tok(&w->json, next)->offset : w->json.len;
+    jbuf_reset(key);
+    for (int m = 0; m < MEMBER_COUNT; m++) {
+        jbuf_putc(key, (char)('0' + m));
+        if (spans[m].ptr != NULL)
+            jbuf_put(key, spans[m].ptr, spans[m].len);
+    }
 }
 
-static void build_key(worker *w, const uint32_t members[MEMBER_COUNT])
+static void member_spans(const worker *w, const uint32_t members[MEMBER_COUNT],
+                         iam_str spans[MEMBER_COUNT])
 {
-    jbuf_reset(&w->key);
     for (int m = 0; m < MEMBER_COUNT; m++) {
-        jbuf_putc(&w->key, (char)('0' + m));
+        spans[m] = (iam_str){NULL, 0};
         if (members[m] == CLI_NO_TOKEN)
             continue;
-        size_t start, end;
-        key_span(w, members[m], &start, &end);
-        jbuf_put(&w->key, w->json.src + start, end - start);
+        size_t start = cli_tok(&w->json, members[m])->offset;
+        size_t end = cli_json_close(w->json.src, w->json.len, start);
+        spans[m] = (iam_str){w->json.src + start, end > start ? end - start : 0};
     }
+}
+
+/* The cached entry for the key in w->key, or NULL. */
+static cache_entry *cache_find(worker *w, uint64_t *hash)
+{
+    uint64_t h = hash_bytes(w->key.data, w->key.len);
+    cache_entry *e = &w->cache[h & (CACHE_SLOTS - 1)];
+    *hash = h;
+    if (e->key != NULL && e->hash == h && e->key_len == w->key.len &&
+        memcmp(e->key, w->key.data, w->key.len) == 0)
+        return e;
+    return NULL;
 }
 
 /* Adds one document (object, JSON string or managed ARN) to the entry. */
@@ -251,12 +272,14 @@ static void document_error(const worker *w, const cache_entry *e, size_t bad,
 static const cache_entry *lookup_set(worker *w, const uint32_t members[MEMBER_COUNT],
                                      line_error *le)
 {
-    build_key(w, members);
-    uint64_t h = hash_bytes(w->key.data, w->key.len);
-    cache_entry *e = &w->cache[h & (CACHE_SLOTS - 1)];
-    if (e->key != NULL && e->hash == h && e->key_len == w->key.len &&
-        memcmp(e->key, w->key.data, w->key.len) == 0)
+    iam_str spans[MEMBER_COUNT];
+    member_spans(w, members, spans);
+    build_key(&w->key, spans);
+    uint64_t h;
+    cache_entry *e = cache_find(w, &h);
+    if (e != NULL)
         return e;
+    e = &w->cache[h & (CACHE_SLOTS - 1)];
     cache_entry_free(e);
     e->key = malloc(w->key.len);
     e->line = malloc(w->json.len + 1);
@@ -405,15 +428,25 @@ static bool build_request(worker *w, iam_request *req, line_error *le)
 
 /* ---- output ---- */
 
-static void put_id(jbuf *out, const worker *w, uint32_t id)
+/* Echoes the case's id: a string, a number as written, else null. */
+static void put_id_value(jbuf *out, uint8_t kind, const char *text, size_t len)
 {
     jbuf_puts(out, "{\"id\":");
-    if (cli_is(&w->json, id, JSON_STRING))
-        jbuf_str(out, cli_text(&w->json, id));
-    else if (cli_is(&w->json, id, JSON_NUMBER))
-        jbuf_put(out, cli_tok(&w->json, id)->text, cli_tok(&w->json, id)->len);
+    if (kind == JSON_STRING)
+        jbuf_string(out, text, len);
+    else if (kind == JSON_NUMBER)
+        jbuf_put(out, text, len);
     else
         jbuf_puts(out, "null");
+}
+
+static void put_id(jbuf *out, const worker *w, uint32_t id)
+{
+    if (id == CLI_NO_TOKEN)
+        put_id_value(out, 0, NULL, 0);
+    else
+        put_id_value(out, cli_tok(&w->json, id)->kind, cli_tok(&w->json, id)->text,
+                     cli_tok(&w->json, id)->len);
 }
 
 static void put_error(jbuf *out, const iam_error *err, size_t line_number)
@@ -458,9 +491,45 @@ static void put_result(jbuf *out, const worker *w, iam_decision d, const iam_exp
     jbuf_puts(out, "]}\n");
 }
 
+/* The fast path: a plain line whose policies are cached. False (having
+ * written nothing) sends the line to the DOM path. */
+static bool eval_fast(worker *w, const char *line, size_t len, jbuf *out)
+{
+    json_case *c = &w->fast_case;
+    c->entries = w->fast_entries;
+    c->entry_cap = FAST_ENTRIES;
+    c->values = w->fast_values;
+    c->value_cap = FAST_VALUES;
+    if (!json_case_read(w->fast, line, len, c) || c->action.len == 0 ||
+        !grow_scratch(w, c->entry_count, c->value_count))
+        return false;
+    build_key(&w->key, c->members);
+    uint64_t h;
+    const cache_entry *e = cache_find(w, &h);
+    if (e == NULL)
+        return false;
+    for (uint32_t i = 0; i < c->value_count; i++)
+        w->values[i] = (iam_str){c->values[i].text, c->values[i].len};
+    for (uint32_t i = 0; i < c->entry_count; i++) {
+        const json_case_entry *ce = &c->entries[i];
+        w->entries[i] = (iam_context_entry){ce->key, &w->values[ce->first_value], ce->value_count,
+                                            ce->multi};
+    }
+    iam_request req = {c->action, c->has_resource ? c->resource : (iam_str){"*", 1},
+                       c->has_principal ? c->principal : (iam_str){"", 0}, w->entries,
+                       c->entry_count};
+    put_id_value(out, c->has_id ? c->id.kind : 0, c->id.text, c->id.len);
+    iam_explain ex = {w->matched, 64, 0, w->missing, 64, 0};
+    iam_decision d = iam_eval(e->bundle.set, &req, &ex);
+    put_result(out, w, d, &ex);
+    return true;
+}
+
 /* Evaluates one line (without its newline) into out. */
 static void eval_line(worker *w, const char *line, size_t len, size_t line_number, jbuf *out)
 {
+    if (eval_fast(w, line, len, out))
+        return;
     line_error le = {.set = false};
     iam_status s = cli_json_parse(&w->json, line, len, &le.err);
     if (s != IAM_OK) {
@@ -533,12 +602,14 @@ static void eval_block(worker *w, block *b)
 static bool worker_init(worker *w)
 {
     memset(w, 0, sizeof *w);
-    return iam_parser_create(&w->parser) == IAM_OK && cli_json_init(&w->json);
+    w->fast = json_case_reader_create();
+    return w->fast != NULL && iam_parser_create(&w->parser) == IAM_OK && cli_json_init(&w->json);
 }
 
 static void worker_free(worker *w)
 {
     iam_parser_destroy(w->parser);
+    json_case_reader_destroy(w->fast);
     cli_json_free(&w->json);
     for (size_t i = 0; i < CACHE_SLOTS; i++)
         cache_entry_free(&w->cache[i]);
@@ -561,13 +632,17 @@ static void *run_job(void *arg)
 
 enum { BLOCK_BYTES = 1 << 20 };
 
+/* Reads straight into the blocks; only the partial line at a block's end
+ * is copied (into carry, then to the front of the next block). */
 typedef struct reader {
     FILE *in;
-    char *buf;
-    size_t cap, len;     /* bytes held; the first `len` are unconsumed */
+    char *carry;
+    size_t carry_len, carry_cap;
     bool eof;
     size_t line;         /* number of the next line */
 } reader;
+
+static bool reader_more(const reader *r) { return !r->eof || r->carry_len > 0; }
 
 /* Counts newlines in p[0..n). */
 static size_t count_lines(const char *p, size_t n)
@@ -578,41 +653,46 @@ static size_t count_lines(const char *p, size_t n)
     return count;
 }
 
-/* Fills blk with up to BLOCK_BYTES of whole lines copied out of the reader. */
+static bool ensure(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    need += need / 2 + 4096; /* slack: the carried line varies from block to block */
+    char *bigger = realloc(*buf, need);
+    if (bigger == NULL)
+        return false;
+    *buf = bigger;
+    *cap = need;
+    return true;
+}
+
+/* Fills blk with whole lines: the carried partial line, then up to about
+ * BLOCK_BYTES more. A line longer than that makes the next block twice as
+ * large, so any line length costs linear time. A block may be empty. */
 static bool next_block(reader *r, block *blk)
 {
-    while (!r->eof && r->len < BLOCK_BYTES) {
-        if (r->cap - r->len < BLOCK_BYTES) {
-            char *p = realloc(r->buf, r->cap * 2);
-            if (p == NULL)
-                return false;
-            r->buf = p;
-            r->cap *= 2;
-        }
-        size_t got = fread(r->buf + r->len, 1, r->cap - r->len, r->in);
-        r->len += got;
+    size_t want = r->carry_len + (r->carry_len > BLOCK_BYTES ? r->carry_len : BLOCK_BYTES);
+    if (!ensure(&blk->data, &blk->cap, want))
+        return false;
+    memcpy(blk->data, r->carry, r->carry_len);
+    size_t len = r->carry_len;
+    while (!r->eof && len < want) {
+        size_t got = fread(blk->data + len, 1, want - len, r->in);
+        len += got;
         if (got == 0)
             r->eof = true;
     }
-    size_t take = r->len < BLOCK_BYTES ? r->len : BLOCK_BYTES;
-    while (take > 0 && r->buf[take - 1] != '\n')
-        take--;
-    if (take == 0) /* one line longer than a block, or the unterminated last one */
-        take = r->eof ? r->len : (size_t)((char *)memchr(r->buf, '\n', r->len) - r->buf) + 1;
-    if (take > blk->cap) {
-        char *bigger = realloc(blk->data, take);
-        if (bigger == NULL)
-            return false;
-        blk->data = bigger;
-        blk->cap = take;
-    }
-    char *copy = blk->data;
-    memcpy(copy, r->buf, take);
-    memmove(r->buf, r->buf + take, r->len - take);
-    r->len -= take;
+    size_t take = len;
+    if (!r->eof)
+        while (take > 0 && blk->data[take - 1] != '\n')
+            take--;
+    if (!ensure(&r->carry, &r->carry_cap, len - take))
+        return false;
+    memcpy(r->carry, blk->data + take, len - take);
+    r->carry_len = len - take;
     blk->len = take;
     blk->first_line = r->line;
-    r->line += count_lines(copy, take);
+    r->line += count_lines(blk->data, take);
     return true;
 }
 
@@ -622,51 +702,100 @@ static int default_threads(void)
     return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
+/* A round: one block per worker, processed in parallel. Two rounds
+ * alternate so that reading the next round and writing the last one
+ * overlap with the work on the current one. */
+typedef struct round {
+    block blocks[8];
+    job jobs[8];
+    pthread_t tid[8];
+    bool spawned[8];
+    int n;
+} round;
+
+static bool read_round(reader *r, round *rd, int threads)
+{
+    rd->n = 0;
+    while (rd->n < threads && reader_more(r)) {
+        if (!next_block(r, &rd->blocks[rd->n]))
+            return false;
+        rd->n++;
+    }
+    return true;
+}
+
+static void start_round(round *rd, worker *workers)
+{
+    for (int i = 0; i < rd->n; i++) {
+        rd->jobs[i] = (job){&workers[i], &rd->blocks[i]};
+        rd->spawned[i] = pthread_create(&rd->tid[i], NULL, run_job, &rd->jobs[i]) == 0;
+    }
+}
+
+static void finish_round(round *rd)
+{
+    for (int i = 0; i < rd->n; i++) {
+        if (rd->spawned[i])
+            pthread_join(rd->tid[i], NULL);
+        else
+            run_job(&rd->jobs[i]); /* no thread to be had: do it here */
+    }
+}
+
+static bool write_round(round *rd)
+{
+    bool ok = true;
+    for (int i = 0; i < rd->n; i++)
+        ok = jbuf_ok(&rd->blocks[i].out) && jbuf_flush(&rd->blocks[i].out, stdout) && ok;
+    return ok;
+}
+
+static void free_round(round *rd)
+{
+    for (int i = 0; i < 8; i++) {
+        jbuf_free(&rd->blocks[i].out);
+        free(rd->blocks[i].data);
+    }
+}
+
 static int run_cases(FILE *in, int threads)
 {
     worker *workers = calloc((size_t)threads, sizeof *workers);
-    block *blocks = calloc((size_t)threads, sizeof *blocks);
-    reader r = {in, malloc(2 * BLOCK_BYTES), 2 * BLOCK_BYTES, 0, false, 1};
-    bool ok = workers != NULL && blocks != NULL && r.buf != NULL;
+    round *rounds = calloc(2, sizeof *rounds);
+    reader r = {in, NULL, 0, 0, false, 1};
+    bool ok = workers != NULL && rounds != NULL;
     int started = 0;
     for (; ok && started < threads; started++)
         ok = worker_init(&workers[started]);
-    while (ok && (!r.eof || r.len > 0)) {
-        int n = 0;
-        for (; n < threads && (!r.eof || r.len > 0); n++)
-            if (!(ok = next_block(&r, &blocks[n])))
-                break;
-        if (n == 0)
+    round *cur = &rounds[0], *next = &rounds[1];
+    ok = ok && read_round(&r, cur, threads);
+    if (ok)
+        start_round(cur, workers);
+    while (ok && cur->n > 0) {
+        ok = read_round(&r, next, threads);
+        finish_round(cur);
+        if (!ok)
             break;
-        pthread_t tid[8];
-        job jobs[8];
-        for (int i = 0; i < n; i++) {
-            jobs[i] = (job){&workers[i], &blocks[i]};
-            if (i == 0 || pthread_create(&tid[i], NULL, run_job, &jobs[i]) != 0)
-                tid[i] = 0;
-        }
-        run_job(&jobs[0]);
-        for (int i = 1; i < n; i++) {
-            if (tid[i] != 0)
-                pthread_join(tid[i], NULL);
-            else
-                run_job(&jobs[i]);
-        }
-        for (int i = 0; i < n; i++)
-            ok = ok && jbuf_ok(&blocks[i].out) && jbuf_flush(&blocks[i].out, stdout);
+        start_round(next, workers);
+        ok = write_round(cur);
+        round *done = cur;
+        cur = next;
+        next = done;
+        if (!ok)
+            finish_round(cur);
     }
     size_t errors = 0;
     for (int i = 0; i < started; i++) {
         errors += workers[i].errors;
         worker_free(&workers[i]);
     }
-    for (int i = 0; i < threads && blocks != NULL; i++) {
-        jbuf_free(&blocks[i].out);
-        free(blocks[i].data);
+    if (rounds != NULL) {
+        free_round(&rounds[0]);
+        free_round(&rounds[1]);
     }
     free(workers);
-    free(blocks);
-    free(r.buf);
+    free(rounds);
+    free(r.carry);
     if (fflush(stdout) != 0 || ferror(in))
         ok = false;
     if (!ok) {

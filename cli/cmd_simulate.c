@@ -298,6 +298,8 @@ static bool policy_text(sim *s, const char *arg, cli_doc *d)
         }
         d->text = mp->document.ptr;
         d->len = mp->document.len;
+        d->source_type = "aws-managed"; /* named as an attached policy would be */
+        snprintf(d->source_id, sizeof d->source_id, "%.*s", (int)mp->name.len, mp->name.ptr);
         return true;
     }
     const char *p = arg;
@@ -324,10 +326,12 @@ static bool add_arg_docs(sim *s, cli_bundle *b, const str_list *args, iam_policy
             return false;
         d.kind = kind;
         d.level = kind == IAM_POLICY_SCP ? (uint32_t)i : 0;
-        d.source_type = type;
         d.file_text = d.text;
         d.file_len = d.len;
-        snprintf(d.source_id, sizeof d.source_id, "%s.%zu", id_prefix, i + 1);
+        if (d.source_type == NULL) {
+            d.source_type = type;
+            snprintf(d.source_id, sizeof d.source_id, "%s.%zu", id_prefix, i + 1);
+        }
         if (kind == IAM_POLICY_SCP && i >= 8) {
             fprintf(stderr, "iamgate simulate: at most 8 SCP levels\n");
             return false;

@@ -221,10 +221,11 @@ iam_status iam_directory_at(const iam_directory *dir, iam_entity_type type, size
     return IAM_OK;
 }
 
-static bool has_prefix(const char *s, size_t len, const char *lit)
+/* ARNs are matched forgiving ASCII case, so their fixed parts are too. */
+static bool has_prefix_ci(const char *s, size_t len, const char *lit)
 {
     size_t n = strlen(lit);
-    return len >= n && memcmp(s, lit, n) == 0;
+    return len >= n && dir_equal_ci(s, n, lit, n);
 }
 
 /* Splits an ARN "arn:partition:service:region:account:resource" into its
@@ -286,9 +287,9 @@ iam_status iam_directory_find(const iam_directory *dir, const char *name_or_arn,
     if (len == 0)
         return IAM_E_NOT_FOUND;
     iam_str fields[6];
-    if (has_prefix(name_or_arn, len, "arn:") && arn_split(name_or_arn, len, fields)) {
-        if (text_equals(fields[2].ptr, fields[2].len, "sts") &&
-            has_prefix(fields[5].ptr, fields[5].len, "assumed-role/"))
+    if (has_prefix_ci(name_or_arn, len, "arn:") && arn_split(name_or_arn, len, fields)) {
+        if (dir_equal_ci(fields[2].ptr, fields[2].len, "sts", 3) &&
+            has_prefix_ci(fields[5].ptr, fields[5].len, "assumed-role/"))
             return find_session(dir, fields, out);
         uint32_t ref = dir_index_find(&dir->arns, name_or_arn, len, dir_entity_arn, dir);
         if (ref == 0)

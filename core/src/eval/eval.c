@@ -281,9 +281,9 @@ static void consider(const iam_policy_set *set, uint32_t id, const iam_request *
  * prefix: "user/", "federated-user/", "role/aws-service-role/"... */
 static bool arn_resource_starts(iam_str arn, const char *prefix)
 {
-    iam_str part = arn_field(arn, 5);
+    iam_str part = arn_field(arn, 5); /* empty unless the ARN has six fields */
     size_t n = strlen(prefix);
-    return arn_has_six_fields(arn) && part.len > n && memcmp(part.ptr, prefix, n) == 0;
+    return part.len > n && memcmp(part.ptr, prefix, n) == 0;
 }
 
 static bool caller_is_user(iam_str principal)
@@ -314,16 +314,19 @@ static bool action_vendor_is(iam_str action, const char *vendor)
  * and differ, make a cross-account request. */
 static bool cross_account(const iam_request *req)
 {
-    iam_str a = arn_account(req->principal), b = arn_account(req->resource);
-    return a.len != 0 && b.len != 0 && (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0);
+    iam_str b = arn_account(req->resource);
+    if (b.len == 0) /* "*" and most wildcard-only requests: no account to compare */
+        return false;
+    iam_str a = arn_account(req->principal);
+    return a.len != 0 && (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0);
 }
 
 static iam_decision decide(const iam_policy_set *set, const tally *t, const iam_request *req)
 {
     if (t->deny)
         return IAM_DENY_EXPLICIT;
-    uint8_t scp_levels = policy_kind_applies(IAM_POLICY_SCP, req) ? set->scp_levels : 0;
-    uint8_t rcp_levels = policy_kind_applies(IAM_POLICY_RCP, req) ? set->rcp_levels : 0;
+    uint8_t scp_levels = set->scp_levels && policy_kind_applies(IAM_POLICY_SCP, req) ? set->scp_levels : 0;
+    uint8_t rcp_levels = set->rcp_levels && policy_kind_applies(IAM_POLICY_RCP, req) ? set->rcp_levels : 0;
     if ((scp_levels & ~t->allow_scp) != 0 || (rcp_levels & ~t->allow_rcp) != 0)
         return IAM_DENY_IMPLICIT; /* a level without an Allow (spec §6.3 step 2, §10 row 18) */
     bool session = set->has_kind[IAM_POLICY_SESSION];

@@ -81,6 +81,49 @@ IAM_INTERNAL bool json_number_in_range(const char *lexeme, size_t len);
 IAM_INTERNAL void json_pointer_of(const json_doc *doc, uint32_t target,
                                   char *out, size_t cap);
 
+/* ---- batch-evaluation lines (json_case.cpp) ---- */
+
+enum { JSON_CASE_MEMBERS = 4 }; /* policies, boundaries, sessionPolicies, scps */
+
+typedef struct json_case_value {
+    const char *text; /* STRING: decoded (valid until the next read);
+                         NUMBER: the lexeme in src; TRUE/FALSE: "true"/"false" */
+    uint32_t len;
+    uint8_t kind;     /* json_kind */
+} json_case_value;
+
+typedef struct json_case_entry {
+    iam_str key;           /* decoded */
+    uint32_t first_value;  /* index into values */
+    uint32_t value_count;
+    bool multi;            /* written as an array */
+} json_case_entry;
+
+/* One line: {"id":..,"policies":[..],"request":{"action":..,...}}. */
+typedef struct json_case {
+    json_case_value id;
+    bool has_id, has_request, has_action, has_resource, has_principal;
+    iam_str members[JSON_CASE_MEMBERS]; /* raw bytes of each array in src
+                                           ('[' to ']'), ptr NULL if absent */
+    iam_str action, resource, principal;
+    json_case_entry *entries;  /* caller's storage */
+    uint32_t entry_count, entry_cap;
+    json_case_value *values;   /* caller's storage */
+    uint32_t value_count, value_cap;
+} json_case;
+
+typedef struct json_case_reader json_case_reader;
+
+IAM_INTERNAL json_case_reader *json_case_reader_create(void);
+IAM_INTERNAL void json_case_reader_destroy(json_case_reader *reader);
+/* Reads a line of the plain shape (no unknown or repeated members, context
+ * values strings/numbers/booleans or arrays of them, storage large enough).
+ * False for anything else, valid or not: then use json_reader_parse. The
+ * member spans are NOT validated (see json_case.cpp). Allocates: only to
+ * grow its buffer. */
+IAM_INTERNAL bool json_case_read(json_case_reader *reader, const char *src, size_t len,
+                                 json_case *out);
+
 #ifdef __cplusplus
 }
 #endif
