@@ -36,6 +36,8 @@ static const char eval_usage[] =
     "           \"matched\":[..],\"missingContext\":[..]}\n"
     "      or {\"id\":..,\"error\":{\"code\":..,\"message\":..,\"line\":..,\"column\":..}}\n"
     "  --threads N   worker threads (default: the number of CPUs, at most 8)\n"
+    "  --no-cache    parse and compile every line's policies afresh (slow; for\n"
+    "                checking that cached and uncached runs agree)\n"
     "Exit: 0 every line evaluated, 1 some lines were errors, 2 usage or I/O error.\n";
 
 /* ---- the compiled-set cache ---- */
@@ -100,6 +102,7 @@ typedef struct worker {
     iam_statement_ref matched[64];
     iam_str missing[64];
     size_t errors;
+    bool no_cache;
 } worker;
 
 static const char *const policy_members[] = {"policies", "boundaries", "sessionPolicies", "scps"};
@@ -277,7 +280,7 @@ static const cache_entry *lookup_set(worker *w, const uint32_t members[MEMBER_CO
     build_key(&w->key, spans);
     uint64_t h;
     cache_entry *e = cache_find(w, &h);
-    if (e != NULL)
+    if (e != NULL && !w->no_cache)
         return e;
     e = &w->cache[h & (CACHE_SLOTS - 1)];
     cache_entry_free(e);
@@ -496,6 +499,8 @@ static void put_result(jbuf *out, const worker *w, iam_decision d, const iam_exp
 static bool eval_fast(worker *w, const char *line, size_t len, jbuf *out)
 {
     json_case *c = &w->fast_case;
+    if (w->no_cache)
+        return false;
     c->entries = w->fast_entries;
     c->entry_cap = FAST_ENTRIES;
     c->values = w->fast_values;
@@ -758,15 +763,17 @@ static void free_round(round *rd)
     }
 }
 
-static int run_cases(FILE *in, int threads)
+static int run_cases(FILE *in, int threads, bool no_cache)
 {
     worker *workers = calloc((size_t)threads, sizeof *workers);
     round *rounds = calloc(2, sizeof *rounds);
     reader r = {in, NULL, 0, 0, false, 1};
     bool ok = workers != NULL && rounds != NULL;
     int started = 0;
-    for (; ok && started < threads; started++)
+    for (; ok && started < threads; started++) {
         ok = worker_init(&workers[started]);
+        workers[started].no_cache = no_cache;
+    }
     round *cur = &rounds[0], *next = &rounds[1];
     ok = ok && read_round(&r, cur, threads);
     if (ok)
@@ -809,6 +816,7 @@ int cmd_eval(int argc, char **argv)
 {
     const char *path = NULL;
     int threads = default_threads();
+    bool no_cache = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc) {
             path = argv[++i];
@@ -818,6 +826,8 @@ int cmd_eval(int argc, char **argv)
                 fprintf(stderr, "iamgate eval: --threads takes 1 to 8\n");
                 return CLI_EXIT_USAGE;
             }
+        } else if (strcmp(argv[i], "--no-cache") == 0) {
+            no_cache = true;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(eval_usage, stdout);
             return CLI_EXIT_OK;
@@ -836,7 +846,7 @@ int cmd_eval(int argc, char **argv)
         perror(NULL);
         return CLI_EXIT_USAGE;
     }
-    int rc = run_cases(in, threads);
+    int rc = run_cases(in, threads, no_cache);
     if (in != stdin)
         fclose(in);
     return rc;
