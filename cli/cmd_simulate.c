@@ -413,7 +413,7 @@ static bool build_sets(sim *s)
              (!own_boundary || add_principal_docs(s, &s->main, IAM_POLICY_BOUNDARY, IAM_POLICY_BOUNDARY));
     if (!ok)
         return false;
-    if (s->main.count == 0) {
+    if (s->main.count == 0 && !s->has_principal) { /* a principal may have none: all denied */
         fprintf(stderr, "iamgate simulate: no policies: give --policy-input-list or "
                         "--policy-source-arn with --account-details\n");
         return false;

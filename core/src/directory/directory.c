@@ -277,6 +277,14 @@ static iam_status find_session(const iam_directory *dir, const iam_str fields[6]
     return IAM_OK;
 }
 
+static iam_status found(const iam_directory *dir, uint32_t ref, iam_directory_principal *out)
+{
+    if (ref == 0)
+        return IAM_E_NOT_FOUND;
+    *out = *entity_of(dir, ref);
+    return IAM_OK;
+}
+
 iam_status iam_directory_find(const iam_directory *dir, const char *name_or_arn, size_t len,
                               iam_directory_principal *out) /* see iamgate_directory.h */
 {
@@ -286,26 +294,23 @@ iam_status iam_directory_find(const iam_directory *dir, const char *name_or_arn,
         return IAM_E_ARG;
     if (len == 0)
         return IAM_E_NOT_FOUND;
+    /* an exported ARN, whatever its shape */
+    uint32_t ref = dir_index_find(&dir->arns, name_or_arn, len, dir_entity_arn, dir);
+    if (ref != 0)
+        return found(dir, ref, out);
+    /* an assumed-role session ARN */
     iam_str fields[6];
-    if (has_prefix_ci(name_or_arn, len, "arn:") && arn_split(name_or_arn, len, fields)) {
-        if (dir_equal_ci(fields[2].ptr, fields[2].len, "sts", 3) &&
-            has_prefix_ci(fields[5].ptr, fields[5].len, "assumed-role/"))
-            return find_session(dir, fields, out);
-        uint32_t ref = dir_index_find(&dir->arns, name_or_arn, len, dir_entity_arn, dir);
-        if (ref == 0)
-            return IAM_E_NOT_FOUND;
-        *out = *entity_of(dir, ref);
+    if (has_prefix_ci(name_or_arn, len, "arn:") && arn_split(name_or_arn, len, fields) &&
+        dir_equal_ci(fields[2].ptr, fields[2].len, "sts", 3) &&
+        has_prefix_ci(fields[5].ptr, fields[5].len, "assumed-role/") &&
+        find_session(dir, fields, out) == IAM_OK)
         return IAM_OK;
-    }
     /* a bare name: users, then roles, then groups */
     static const iam_entity_type order[3] = {IAM_ENTITY_USER, IAM_ENTITY_ROLE, IAM_ENTITY_GROUP};
     for (int i = 0; i < 3; i++) {
-        uint32_t ref = dir_index_find(&dir->names[order[i] - 1], name_or_arn, len,
-                                      dir_entity_name, dir);
-        if (ref != 0) {
-            *out = *entity_of(dir, ref);
-            return IAM_OK;
-        }
+        ref = dir_index_find(&dir->names[order[i] - 1], name_or_arn, len, dir_entity_name, dir);
+        if (ref != 0)
+            return found(dir, ref, out);
     }
     return IAM_E_NOT_FOUND;
 }
