@@ -15,7 +15,7 @@ void jbuf_reset(jbuf *b) { b->len = 0; }
 
 bool jbuf_ok(const jbuf *b) { return !b->failed; }
 
-static bool jbuf_grow(jbuf *b, size_t extra)
+bool jbuf_grow(jbuf *b, size_t extra)
 {
     if (b->failed)
         return false;
@@ -32,22 +32,6 @@ static bool jbuf_grow(jbuf *b, size_t extra)
     b->data = data;
     b->cap = cap;
     return true;
-}
-
-void jbuf_put(jbuf *b, const char *s, size_t n)
-{
-    if (n == 0 || !jbuf_grow(b, n))
-        return;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-}
-
-void jbuf_puts(jbuf *b, const char *s) { jbuf_put(b, s, strlen(s)); }
-
-void jbuf_putc(jbuf *b, char c)
-{
-    if (jbuf_grow(b, 1))
-        b->data[b->len++] = c;
 }
 
 void jbuf_printf(jbuf *b, const char *fmt, ...)

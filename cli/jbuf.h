@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct jbuf {
     char *data;
@@ -18,9 +19,25 @@ typedef struct jbuf {
 void jbuf_free(jbuf *b);
 void jbuf_reset(jbuf *b);
 bool jbuf_ok(const jbuf *b);
-void jbuf_put(jbuf *b, const char *s, size_t n);
-void jbuf_puts(jbuf *b, const char *s);
-void jbuf_putc(jbuf *b, char c);
+/* Makes room for extra more bytes; false (and sticky failure) if it cannot. */
+bool jbuf_grow(jbuf *b, size_t extra);
+
+/* Inline so that copying a literal is a memcpy of a known length. */
+static inline void jbuf_put(jbuf *b, const char *s, size_t n)
+{
+    if (n == 0 || (b->len + n > b->cap && !jbuf_grow(b, n)))
+        return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+static inline void jbuf_puts(jbuf *b, const char *s) { jbuf_put(b, s, strlen(s)); }
+
+static inline void jbuf_putc(jbuf *b, char c)
+{
+    if (b->len < b->cap || jbuf_grow(b, 1))
+        b->data[b->len++] = c;
+}
 void jbuf_printf(jbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

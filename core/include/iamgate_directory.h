@@ -152,14 +152,21 @@ IAM_API void iam_directory_destroy(iam_directory *dir);
 /* Finds a user, role or group by name (case-insensitive, as IAM names are
  * unique ignoring case) or ARN; an assumed-role session ARN
  * (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION) finds the role and sets
- * session_name. Fails: IAM_E_NOT_FOUND (see iam_directory_suggest).
+ * session_name. Order: an exported Arn (exact, else ignoring case), then a
+ * session ARN (the role by name; its account must match the role's), then a
+ * bare name: users first, then roles, then groups.
+ * Fails: IAM_E_NOT_FOUND (see iam_directory_suggest), IAM_E_ARG.
  * Allocates: never. Threads: safe. */
 IAM_API iam_status iam_directory_find(const iam_directory *dir, const char *name_or_arn,
                                       size_t len, iam_directory_principal *out);
 
-/* Up to cap names of users, roles and groups close to name (edit distance
- * or a case-insensitive prefix/substring match), best first, for "did you
- * mean" messages. Returns how many were written. Allocates: never. */
+/* Up to cap (at most 32) names of users, roles and groups close to name,
+ * best first, for "did you mean" messages: a name qualifies when its
+ * Levenshtein distance to name, ignoring ASCII case, is at most
+ * max(2, len / 3), or when it contains name ignoring case. Ranked by
+ * distance, a prefix match first at equal distance, then users, roles,
+ * groups in export order; a name shared by a user and a role is given once.
+ * Returns how many were written. Allocates: never. Threads: safe. */
 IAM_API size_t iam_directory_suggest(const iam_directory *dir, const char *name, size_t len,
                                      iam_str *out, size_t cap);
 

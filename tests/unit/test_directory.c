@@ -731,6 +731,24 @@ static void test_find(void)
     memset(longname, 'a', sizeof longname);
     CHECK_EQ_INT(iam_directory_suggest(dir, longname, sizeof longname, s, 8), 0);
     iam_directory_destroy(dir);
+
+    /* odd exports (found by fuzzing): every exported name and Arn finds its
+     * principal, whatever it looks like */
+    dir = LOAD_OK("{\"UserDetailList\": [{\"UserName\": \"arn:aws:iam::1:user/x\"},\n"
+                  " {\"UserName\": \"u\", \"Arn\": \"not-an-arn\"},\n"
+                  " {\"UserName\": \"v\", \"Arn\": \"arn:short\"}],\n"
+                  " \"RoleDetailList\": [{\"RoleName\": \"w\",\n"
+                  "   \"Arn\": \"arn:aws:sts::1:assumed-role/u/s\"}]}");
+    if (dir == NULL)
+        return;
+    CHECK(str_is(find(dir, "arn:aws:iam::1:user/x").name, "arn:aws:iam::1:user/x"));
+    CHECK(str_is(find(dir, "not-an-arn").name, "u"));
+    CHECK(str_is(find(dir, "arn:short").name, "v"));
+    CHECK(str_is(find(dir, "arn:aws:sts::1:assumed-role/u/s").name, "w"));
+    p = find(dir, "arn:aws:sts::1:assumed-role/W/s2");
+    CHECK(str_is(p.name, "w") && str_is(p.session_name, "s2"));
+    CHECK(str_is(find(dir, "U").name, "u"));
+    iam_directory_destroy(dir);
 }
 
 /* ---- JSON errors and limits ---- */

@@ -781,6 +781,66 @@ static bool load_entities(load_ctx *c, const entity_spec *spec, uint32_t list)
     return true;
 }
 
+/* The first value of a member named key, or 0 (tolerant: the loading pass
+ * reports malformed members). */
+static uint32_t member(const load_ctx *c, uint32_t obj, const char *key)
+{
+    const json_token *t = c->tok;
+    for (uint32_t k = obj + 1; k < t[obj].end; k = t[k + 1].end)
+        if (text_equals(t[k].text, t[k].len, key))
+            return k + 1;
+    return 0;
+}
+
+static uint32_t member_array_len(const load_ctx *c, uint32_t obj, const char *key)
+{
+    uint32_t v = member(c, obj, key);
+    return v != 0 && c->tok[v].kind == JSON_ARRAY ? c->tok[v].len : 0;
+}
+
+/* Before the users' and roles' lists are allocated: their total size, so
+ * that a hostile export (many users in a group with many policies) fails
+ * before it allocates much. Groups are loaded (and counted) already. */
+static bool check_resolved_total(load_ctx *c, uint32_t users, uint32_t roles)
+{
+    uint64_t total = c->resolved;
+    uint32_t lists[2] = {users, roles};
+    const char *inline_keys[2] = {"UserPolicyList", "RolePolicyList"};
+    const iam_directory_principal *groups = c->dir->entities[IAM_ENTITY_GROUP - 1];
+    size_t group_count = c->dir->counts[IAM_ENTITY_GROUP - 1];
+    for (int l = 0; l < 2; l++) {
+        uint32_t n = array_len(c, lists[l]), i = 0;
+        for (uint32_t e = lists[l] + 1; i < n; e = c->tok[e].end, i++) {
+            if (c->tok[e].kind != JSON_OBJECT)
+                continue;
+            total += member_array_len(c, e, inline_keys[l]);
+            total += member_array_len(c, e, "AttachedManagedPolicies");
+            uint32_t b = member(c, e, "PermissionsBoundary");
+            total += b != 0 && c->tok[b].kind == JSON_OBJECT;
+            uint32_t g = l == 0 ? member(c, e, "GroupList") : 0;
+            if (g != 0 && c->tok[g].kind == JSON_ARRAY) {
+                for (uint32_t x = g + 1; x < c->tok[g].end; x = c->tok[x].end) {
+                    if (c->tok[x].kind != JSON_STRING)
+                        continue;
+                    uint32_t ref = dir_index_find(&c->dir->names[IAM_ENTITY_GROUP - 1],
+                                                  c->tok[x].text, c->tok[x].len,
+                                                  dir_entity_name, c->dir);
+                    size_t gi = dir_ref_index(ref);
+                    if (ref == 0 || c->group_stamp[gi] == i + 1)
+                        continue; /* a repeat counts once, as when loading */
+                    c->group_stamp[gi] = i + 1;
+                    total += groups[gi].policy_count;
+                }
+            }
+            if (total > MAX_RESOLVED)
+                return fail(c, IAM_E_LIMIT_ELEMENTS, e,
+                            "the principals' resolved policy lists are too large (over 2,097,152 entries)");
+        }
+    }
+    memset(c->group_stamp, 0, (group_count ? group_count : 1) * sizeof *c->group_stamp);
+    return true;
+}
+
 static bool load_root(load_ctx *c)
 {
     if (c->tok[0].kind != JSON_OBJECT)
@@ -807,6 +867,7 @@ static bool load_root(load_ctx *c)
         return out_of_memory(c);
     return load_policies(c, f[POLICIES].value) &&
            load_entities(c, &group_spec, f[GROUPS].value) &&
+           check_resolved_total(c, f[USERS].value, f[ROLES].value) &&
            load_entities(c, &user_spec, f[USERS].value) &&
            load_entities(c, &role_spec, f[ROLES].value);
 }
