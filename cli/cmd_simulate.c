@@ -458,9 +458,8 @@ static int load_principal(sim *s)
     }
     fprintf(stderr, "iamgate simulate: %s: no such user, role or group in %s\n", s->source,
             s->account_details);
-    iam_str near[5];
-    const char *name = strrchr(s->source, '/') != NULL ? strrchr(s->source, '/') + 1 : s->source;
-    size_t n = iam_directory_suggest(s->dir, name, strlen(name), near, 5);
+    iam_str near[5]; /* suggest takes names and ARNs (a session ARN by its role) */
+    size_t n = iam_directory_suggest(s->dir, s->source, strlen(s->source), near, 5);
     for (size_t i = 0; i < n; i++)
         fprintf(stderr, "%s%.*s", i ? ", " : "  did you mean: ", (int)near[i].len, near[i].ptr);
     if (n)

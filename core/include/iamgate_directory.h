@@ -40,7 +40,8 @@
  *    false and export_offset is the offset of the string's opening quote.
  *    Documents are not parsed here; only effective versions are decoded.
  *  - Roles whose Path starts with /aws-service-role/ are service-linked.
- *    Boundaries are reported wherever the export has them.
+ *    Boundaries are reported wherever the export has them (users, roles);
+ *    a group's Tags or PermissionsBoundary, if any, are not read.
  *  - Resolution order (spec §7.3): users: user inline (source "user"), user
  *    attached managed, then for each group in GroupList order that group's
  *    inline (source "group", via = group name) and attached managed (via =
@@ -166,7 +167,9 @@ IAM_API iam_status iam_directory_find(const iam_directory *dir, const char *name
  * max(2, len / 3), or when it contains name ignoring case. Ranked by
  * distance, a prefix match first at equal distance, then users, roles,
  * groups in export order; a name shared by a user and a role is given once.
- * Returns how many were written. Allocates: never. Threads: safe. */
+ * name may also be an ARN: a session ARN is matched by its role name, any
+ * other ARN by the last segment of its resource path ("user/team/alcie" →
+ * "alcie"). Returns how many were written. Allocates: never. Threads: safe. */
 IAM_API size_t iam_directory_suggest(const iam_directory *dir, const char *name, size_t len,
                                      iam_str *out, size_t cap);
 

@@ -723,6 +723,14 @@ static void test_find(void)
         CHECK(str_is(s[0], "ChimeOps"));    /* prefix, distance 3 */
         CHECK(str_is(s[1], "ChimeAdmins")); /* prefix, distance 6 */
     }
+    /* ARN queries: the role of a session ARN, else the path's last segment */
+    static const char sess_q[] = "arn:aws:sts::111122223333:assumed-role/ChimeOp/x";
+    n = iam_directory_suggest(dir, sess_q, strlen(sess_q), s, 8);
+    CHECK(n >= 1 && str_is(s[0], "ChimeOps"));
+    static const char user_q[] = "arn:aws:iam::111122223333:user/team/alcie";
+    n = iam_directory_suggest(dir, user_q, strlen(user_q), s, 8);
+    CHECK(n >= 1 && str_is(s[0], "alice"));
+    CHECK_EQ_INT(iam_directory_suggest(dir, "arn:aws:iam::1:user/", 20, s, 8), 0);
     CHECK_EQ_INT(iam_directory_suggest(dir, "zzzzzzzzzz", 10, s, 8), 0);
     CHECK_EQ_INT(iam_directory_suggest(dir, "alice", 5, s, 0), 0);
     CHECK_EQ_INT(iam_directory_suggest(NULL, "alice", 5, s, 8), 0);

@@ -374,10 +374,41 @@ static size_t suggest_rank(const char *q, size_t qlen, iam_str cand)
     return rank;
 }
 
-size_t iam_directory_suggest(const iam_directory *dir, const char *name, size_t len,
+/* The name part of an ARN query: the role of a session ARN, else the last
+ * path segment of the resource; other queries are returned whole. */
+static iam_str query_name(const char *s, size_t len)
+{
+    iam_str q = {s, len};
+    iam_str f[6];
+    if (!has_prefix_ci(s, len, "arn:") || !arn_split(s, len, f))
+        return q;
+    static const char assumed[] = "assumed-role/";
+    if (dir_equal_ci(f[2].ptr, f[2].len, "sts", 3) &&
+        has_prefix_ci(f[5].ptr, f[5].len, assumed)) {
+        size_t start = sizeof assumed - 1, end = start;
+        while (end < f[5].len && f[5].ptr[end] != '/')
+            end++;
+        q.ptr = f[5].ptr + start;
+        q.len = end - start;
+        return q;
+    }
+    size_t i = f[5].len;
+    while (i > 0 && f[5].ptr[i - 1] != '/')
+        i--;
+    q.ptr = f[5].ptr + i;
+    q.len = f[5].len - i;
+    return q;
+}
+
+size_t iam_directory_suggest(const iam_directory *dir, const char *query, size_t query_len,
                              iam_str *out, size_t cap) /* see iamgate_directory.h */
 {
-    if (dir == NULL || out == NULL || name == NULL || len == 0)
+    if (dir == NULL || out == NULL || query == NULL || query_len == 0)
+        return 0;
+    iam_str q = query_name(query, query_len);
+    const char *name = q.ptr;
+    size_t len = q.len;
+    if (len == 0)
         return 0;
     if (cap > SUGGEST_MAX)
         cap = SUGGEST_MAX;
