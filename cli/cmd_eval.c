@@ -681,7 +681,8 @@ static bool next_block(reader *r, block *blk)
     size_t want = r->carry_len + (r->carry_len > BLOCK_BYTES ? r->carry_len : BLOCK_BYTES);
     if (!ensure(&blk->data, &blk->cap, want))
         return false;
-    memcpy(blk->data, r->carry, r->carry_len);
+    if (r->carry_len > 0)
+        memcpy(blk->data, r->carry, r->carry_len);
     size_t len = r->carry_len;
     while (!r->eof && len < want) {
         size_t got = fread(blk->data + len, 1, want - len, r->in);
@@ -695,7 +696,8 @@ static bool next_block(reader *r, block *blk)
             take--;
     if (!ensure(&r->carry, &r->carry_cap, len - take))
         return false;
-    memcpy(r->carry, blk->data + take, len - take);
+    if (len > take)
+        memcpy(r->carry, blk->data + take, len - take);
     r->carry_len = len - take;
     blk->len = take;
     blk->first_line = r->line;
