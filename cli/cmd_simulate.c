@@ -73,6 +73,7 @@ typedef struct sim {
     cli_bundle main, boundary_check, org_check;
     iam_parser *parser;
     str_list action_names;       /* after wildcard expansion */
+    int action_width, resource_width; /* --output table columns */
 } sim;
 
 static char *own_copy(sim *s, const char *p, size_t n)
@@ -662,7 +663,8 @@ static void put_result_body(jbuf *out, const sim *s, const outcome *o, const cha
 static void table_row(jbuf *out, const sim *s, const char *action, const char *resource,
                       const outcome *o)
 {
-    jbuf_printf(out, "%-44s %-24s %-13s ", action, resource, sim_decision(o->decision));
+    jbuf_printf(out, "%-*s  %-*s  %-13s ", s->action_width, action, s->resource_width, resource,
+                sim_decision(o->decision));
     uint32_t n = o->ex.matched_count < MAX_REFS ? o->ex.matched_count : MAX_REFS;
     for (uint32_t i = 0; i < n; i++) {
         const cli_doc *d = &s->main.docs[o->refs[i].policy];
@@ -744,6 +746,23 @@ static bool simulate_action(sim *s, jbuf *out, const char *action, const char *p
     return true;
 }
 
+static int max_width(const str_list *l, int floor)
+{
+    int w = floor;
+    for (size_t i = 0; i < l->count; i++) {
+        size_t n = strlen(l->items[i]);
+        if (n > (size_t)w)
+            w = n > 200 ? 200 : (int)n;
+    }
+    return w;
+}
+
+static void set_widths(sim *s)
+{
+    s->action_width = max_width(&s->action_names, 6);
+    s->resource_width = max_width(&s->resources, 8);
+}
+
 static int run(sim *s)
 {
     char principal[2200];
@@ -756,9 +775,11 @@ static int run(sim *s)
             return CLI_EXIT_USAGE;
     jbuf out = {0};
     bool first = true, ok = true;
-    if (s->table)
-        jbuf_printf(&out, "%-44s %-24s %-13s %s\n", "ACTION", "RESOURCE", "DECISION",
-                    "MATCHED STATEMENTS (policy@line:column)");
+    if (s->table) {
+        set_widths(s);
+        jbuf_printf(&out, "%-*s  %-*s  %-13s %s\n", s->action_width, "ACTION", s->resource_width,
+                    "RESOURCE", "DECISION", "MATCHED STATEMENTS (policy@line:column)");
+    }
     else
         jbuf_puts(&out, "{\"EvaluationResults\":[");
     for (size_t i = 0; ok && i < s->action_names.count; i++) {
