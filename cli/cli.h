@@ -37,5 +37,6 @@ int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_expand(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 #endif /* IAMGATE_CLI_CLI_H */

@@ -7,6 +7,8 @@ static const char main_usage[] =
     "usage: iamgate COMMAND [ARGS]\n"
     "commands:\n"
     "  check FILE...   parse IAM policies and report the first error of each\n"
+    "  lint FILE...    validate policies as IAM Access Analyzer does (text, JSON,\n"
+    "                  SARIF)\n"
     "  simulate        decide actions like aws iam simulate-custom-policy /\n"
     "                  simulate-principal-policy (policies, account export)\n"
     "  eval --cases F  batch evaluation: one JSON case a line in, a result out\n"
@@ -35,6 +37,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "lint") == 0)
+        return cmd_lint(argc - 1, argv + 1);
     if (strcmp(cmd, "eval") == 0)
         return cmd_eval(argc - 1, argv + 1);
     if (strcmp(cmd, "simulate") == 0)
