@@ -315,7 +315,74 @@ def test_eval():
     check(decisions == {"Allow", "ExplicitDeny", "ImplicitDeny"}, "the generated mix has every decision")
 
 
-GROUPS = {"expand": test_expand, "simulate": test_simulate, "eval": test_eval}
+# ---------------------------------------------------------------- lint
+
+def lint_json(*args, stdin=None):
+    rc, out, err = run("lint", "--format", "json", *args, stdin=stdin)
+    return rc, (json.loads(out) if out.startswith("{") else None), err
+
+
+def test_lint():
+    # The seed table's actions (data/README.md: three spellings differ from
+    # AWS's): did-you-mean for the two that do not exist, a case suggestion
+    # for ResetPersonalPin (spec §2.2: names are case-insensitive).
+    with open(os.path.join(SRC, "data/chime-actions.seed.json")) as f:
+        seed = [row["action"] for row in json.load(f)]
+    doc = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "SeedTable", "Effect": "Allow", "Action": seed, "Resource": "*",
+         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}, indent=2)
+    rc, out, err = lint_json("-", stdin=doc)
+    findings = out["files"][0]["findings"] if out else []
+    by_code = {}
+    for x in findings:
+        by_code.setdefault(x["issueCode"], []).append(x)
+    invalid = sorted(x["findingDetails"] for x in by_code.get("INVALID_ACTION", []))
+    check(len(invalid) == 2, "two seed actions do not exist: %s" % invalid)
+    check(any("chime:ListMeetingReportData" in m and "chime:ListMeetingsReportData" in m for m in invalid),
+          "ListMeetingReportData -> did you mean chime:ListMeetingsReportData: %s" % invalid)
+    check(any("chime:RetrieveDataExport" in m for m in invalid), "RetrieveDataExport is unknown")
+    case = by_code.get("X_ACTION_CASE", [])
+    check(len(case) == 1 and "chime:ResetPersonalPIN" in case[0]["findingDetails"],
+          "ResetPersonalPin: spelt ResetPersonalPIN in the catalog: %s" % case)
+    check(rc == 1, "lint exits 1 with an ERROR finding (default --fail-on error)")
+    # Positions: each finding's span points at the action's string.
+    lines = doc.split("\n")
+    for x in by_code.get("INVALID_ACTION", []) + case:
+        start = x["locations"][0]["span"]["start"]
+        text = lines[start["line"] - 1][start["column"]:]
+        check(text.startswith('"chime:'), "finding span starts at the action string: %r" % text[:30])
+        check(x["locations"][0]["path"][:3] == [{"value": "Statement"}, {"index": 0}, {"value": "Action"}],
+              "Access Analyzer path: %s" % x["locations"][0]["path"])
+    # Text format: file:line:col: severity CODE: message, the line and a caret.
+    seedfile = os.path.join(SRC, "data/seed-examples/004-read-only-policy-example.json")
+    rc, out, err = run("lint", seedfile)
+    first = out.splitlines()[0] if out else ""
+    check(rc == 1 and first.startswith(seedfile + ":16:11: ERROR JSON_SYNTAX_ERROR:"),
+          "text finding for the read-only seed example: %r" % first)
+    check(len(out.splitlines()) >= 3 and out.splitlines()[2].strip() == "^", "caret line under the column")
+    # --fail-on: a policy with only a SUGGESTION passes by default, fails at suggestion.
+    redundant = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["chime:ListUsers", "chime:List*"], "Resource": "*"}]})
+    rc, out, _ = lint_json("-", stdin=redundant)
+    codes = [x["issueCode"] for x in out["files"][0]["findings"]] if out else []
+    check(codes == ["REDUNDANT_ACTION"], "chime:ListUsers beside chime:List* is redundant (§8.3 #125): %s" % codes)
+    check(rc == 0, "a SUGGESTION does not fail by default")
+    rc, _, _ = run("lint", "--fail-on", "suggestion", "-", stdin=redundant)
+    check(rc == 1, "--fail-on suggestion fails on it")
+    clean = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["chime:ListUsers", "chime:GetUser"], "Resource": "*"}]})
+    rc, out, _ = run("lint", "--fail-on", "suggestion", "-", stdin=clean)
+    check(rc == 0 and out == "", "a clean policy prints nothing and exits 0: %r" % out)
+    # Usage and I/O errors exit 2.
+    rc, _, err = run("lint", "/no/such/policy.json")
+    check(rc == 2 and "/no/such/policy.json" in err, "unknown file: " + err)
+    rc, _, err = run("lint", "--fail-on", "fatal", seedfile)
+    check(rc == 2, "bad --fail-on value")
+    rc, _, err = run("lint")
+    check(rc == 2 and "usage" in err, "lint without files")
+
+
+GROUPS = {"expand": test_expand, "simulate": test_simulate, "eval": test_eval, "lint": test_lint}
 if __name__ == "__main__":
     extra = os.path.join(SRC, "tests/cli/test_cli_principal.py")
     if GROUP not in GROUPS:
