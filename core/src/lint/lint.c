@@ -43,9 +43,7 @@ void lint_report(lint_ctx *ctx, const lint_check *check, size_t offset, size_t l
     if (length > ctx->len - offset)
         length = ctx->len - offset;
     f->offset = offset;
-    f->length = length;
-    iam_locate(ctx->json, ctx->len, offset, &f->line, &f->column);
-    iam_locate(ctx->json, ctx->len, offset + length, &f->end_line, &f->end_column);
+    f->length = length; /* lines and columns once sorted: place_findings */
     snprintf(f->path, sizeof f->path, "%s", path != NULL ? path : "");
 }
 
@@ -448,7 +446,44 @@ static void check_characters(lint_ctx *ctx)
     }
 }
 
-/* ---- ordering ---- */
+/* ---- ordering and positions ---- */
+
+/* A forward-only locator: line and column of increasing offsets in one
+ * pass over the text (restarting only when asked for an earlier one). */
+typedef struct locator {
+    size_t offset;
+    uint32_t line, column;
+} locator;
+
+static void locate(const lint_ctx *ctx, locator *at, size_t target, uint32_t *line,
+                   uint32_t *column)
+{
+    if (target < at->offset)
+        *at = (locator){0, 1, 1};
+    for (; at->offset < target && at->offset < ctx->len; at->offset++) {
+        unsigned char c = (unsigned char)ctx->json[at->offset];
+        if (c == '\n') {
+            at->line++;
+            at->column = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            at->column++;
+        }
+    }
+    *line = at->line;
+    *column = at->column;
+}
+
+static void place_findings(const lint_ctx *ctx, iam_finding *out, size_t n)
+{
+    locator start = {0, 1, 1}, end = {0, 1, 1};
+    for (size_t i = 0; i < n; i++) {
+        locate(ctx, &start, out[i].offset, &out[i].line, &out[i].column);
+        if (end.offset < out[i].offset || end.offset > out[i].offset + out[i].length)
+            end = start; /* start is at this span's first byte */
+        locate(ctx, &end, out[i].offset + out[i].length, &out[i].end_line, &out[i].end_column);
+    }
+}
+
 
 static int finding_order(const void *a, const void *b)
 {
@@ -493,6 +528,7 @@ iam_status iam_lint(iam_parser *parser, iam_arena *arena, const char *json, size
     size_t kept = ctx.count < cap ? ctx.count : cap;
     if (kept > 1)
         qsort(out, kept, sizeof *out, finding_order);
+    place_findings(&ctx, out, kept);
     *count = ctx.count;
     return IAM_OK;
 }

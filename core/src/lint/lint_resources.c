@@ -294,10 +294,11 @@ static bool intersect(resources_run *run, const pattern *a, const pattern *b)
     run->work -= cost;
     bool rows[2][TOKEN_MAX + 1];
     bool *cur = rows[0], *next = rows[1];
-    memset(cur, 0, sizeof rows[0]);
+    size_t row = (b->n + 1) * sizeof(bool);
+    memset(cur, 0, row);
     cur[0] = true;
     for (size_t i = 0; i <= a->n; i++) {
-        memset(next, 0, sizeof rows[0]);
+        memset(next, 0, row);
         for (size_t j = 0; j <= b->n; j++) {
             if (!cur[j])
                 continue;
@@ -357,9 +358,6 @@ static bool next_template(iam_str all, size_t *pos, arn *out)
     return true;
 }
 
-/* How one template relates to the ARN: not of its service, of its service
- * but not fitting, or fitting. backup's "arn:${Partition}:${Vendor}:..."
- * may fit any service but does not make a service's formats known. */
 /* Cheap rejection before compiling a template: the literal text both
  * start with differs (no wildcard, '?' or variable on either side yet). */
 static bool prefixes_differ(iam_str tpl, iam_str policy)
@@ -374,6 +372,9 @@ static bool prefixes_differ(iam_str tpl, iam_str policy)
     return false;
 }
 
+/* How one template relates to the ARN: not of its service, of its service
+ * but not fitting, or fitting. backup's "arn:${Partition}:${Vendor}:..."
+ * may fit any service but does not make a service's formats known. */
 static void fit_template(resources_run *run, const arn *tpl, const arn *a,
                          const pattern *resource, fit *out)
 {
@@ -430,7 +431,7 @@ static void fit_all(resources_run *run, const iam_catalog_service *own, const ar
         return;
     }
     run->scans--;
-    for (size_t i = 0; i < iam_catalog_service_count(); i++) {
+    for (size_t i = 0; i < iam_catalog_service_count() && !out->assumed; i++) {
         const iam_catalog_service *svc = iam_catalog_service_at(i);
         if (svc != own)
             fit_types(run, svc, a, resource, out);
