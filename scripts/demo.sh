@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on built-in data (no user data needed): builds iamgate, then
-#  1. checks the Chime managed policies and the seed examples (one is
-#     malformed on purpose and must be reported at 16:11),
+#  1. checks and lints the Chime managed policies and the seed examples
+#     (one is malformed on purpose and must be reported at 16:11),
 #  2. expands AmazonChimeReadOnly to the catalog actions it grants,
 #  3. simulates representative Chime actions against the built-in Chime
 #     managed policies, as `aws iam simulate-custom-policy` would,
@@ -19,6 +19,15 @@ $iamgate check data/managed-policies/AmazonChime*.json data/seed-examples/0*.jso
 status=$?
 set -e
 echo "iamgate check exited with $status (1: one seed example is malformed on purpose)"
+[ "$status" -eq 1 ]
+
+echo
+echo "== 1b. iamgate lint: the same files, Access Analyzer-style findings"
+set +e
+$iamgate lint --fail-on error data/managed-policies/AmazonChime*.json data/seed-examples/0*.json
+status=$?
+set -e
+echo "iamgate lint exited with $status (1: the malformed seed example is an ERROR)"
 [ "$status" -eq 1 ]
 
 echo
