@@ -112,6 +112,15 @@ static bool add_entry(cli_context *c, iam_str key, iam_str type, const iam_str *
         fprintf(stderr, "iamgate simulate: %s: ContextKeyName must be 5 to 256 characters\n", where);
         return false;
     }
+    for (size_t i = 0; i < count; i++)
+        if (values[i].len > 0 && memchr(values[i].ptr, '\0', values[i].len) != NULL) {
+            fprintf(stderr, "iamgate simulate: %s: context values cannot hold NUL\n", where);
+            return false;
+        }
+    if (memchr(key.ptr, '\0', key.len) != NULL) {
+        fprintf(stderr, "iamgate simulate: %s: context keys cannot hold NUL\n", where);
+        return false;
+    }
     if (type.len == 0)
         type = (iam_str){"string", 6};
     if (!known_type(type.ptr, type.len, &multi)) {

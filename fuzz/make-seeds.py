@@ -115,3 +115,73 @@ for name in sorted(os.listdir(os.path.join(root, "tests", "cases", "eval"))):
         with open(os.path.join(eval_out, f"{name[:-5]}-{i}-{digest}"), "wb") as f:
             f.write(data)
 print(len(os.listdir(eval_out)), "seeds in", eval_out)
+
+# ---- targets of the command and the linter ----
+def write_seed(target, name, data: bytes, limit=None):
+    if limit is not None and len(data) > limit:
+        return
+    d = os.path.join(root, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    digest = hashlib.sha1(data).hexdigest()[:12]
+    with open(os.path.join(d, f"{name}-{digest}"), "wb") as f:
+        f.write(data)
+
+chime = [open(os.path.join(root, "data/managed-policies", n), "rb").read()
+         for n in sorted(os.listdir(os.path.join(root, "data/managed-policies"))) if n.startswith("Amazon")]
+seeds_ex = [open(os.path.join(root, "data/seed-examples", n), "rb").read()
+            for n in sorted(os.listdir(os.path.join(root, "data/seed-examples"))) if n.startswith("0")]
+sample = []
+with open(os.path.join(root, "corpus", "aws-managed-policies.jsonl"), "rb") as f:
+    for i, line in enumerate(f):
+        if i % 8 == 0:
+            rec = json.loads(line)
+            sample.append((rec["name"], json.dumps(rec["document"], separators=(",", ":")).encode()))
+
+# fuzz_lint: byte 0 = kind (bits 0-1), then the document.
+for i, doc in enumerate(chime + seeds_ex):
+    write_seed("fuzz_lint", "data", bytes([0]) + doc)
+lint_cases = os.path.join(root, "tests", "cases", "lint")
+for name in sorted(os.listdir(lint_cases)):
+    if name.endswith(".json"):
+        expect = open(os.path.join(lint_cases, name[:-5] + ".expect")).read()
+        kind = next((kinds[l.split(":", 1)[1].strip()] for l in expect.splitlines()
+                     if l.startswith("kind:")), 0)
+        write_seed("fuzz_lint", "case-" + name[:-5], bytes([kind & 3]) + open(os.path.join(lint_cases, name), "rb").read(), 128 << 10)
+for name, doc in sample:
+    write_seed("fuzz_lint", "managed-" + name, bytes([0]) + doc, 128 << 10)
+
+# fuzz_policy_compile: byte 0 kinds, byte 1 SCP level / small arena, NUL-separated documents, then an action.
+for i in range(len(chime)):
+    docs = [chime[i], chime[(i + 1) % len(chime)]]
+    for kinds_byte, action in ((0x00, b"chime:ListUsers"), (0x04, b"chime:DeleteAccount"), (0x0c, b"s3:ListBucket")):
+        write_seed("fuzz_policy_compile", "chime", bytes([kinds_byte, i & 7]) + b"\0".join(docs) + b"\0" + action)
+    write_seed("fuzz_policy_compile", "small-arena", bytes([0, 8]) + chime[i])
+for name, doc in sample[:60]:
+    write_seed("fuzz_policy_compile", "managed-" + name, bytes([0, 0]) + doc + b"\0chime:GetUser", 64 << 10)
+
+# fuzz_directory: the account-export fixtures and small exports.
+for name in ("account-details.json", "account-details-bad.json"):
+    write_seed("fuzz_directory", "fixture", open(os.path.join(root, "tests/cli/fixtures", name), "rb").read())
+small = {"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111122223333:user/u", "GroupList": ["g"],
+                             "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%7D"}],
+                             "AttachedManagedPolicies": [{"PolicyName": "AmazonChimeReadOnly", "PolicyArn": "arn:aws:iam::aws:policy/AmazonChimeReadOnly"}]}],
+         "GroupDetailList": [{"GroupName": "g", "Arn": "arn:aws:iam::111122223333:group/g"}],
+         "RoleDetailList": [{"RoleName": "r", "Path": "/aws-service-role/x/", "Arn": "arn:aws:iam::111122223333:role/aws-service-role/x/r",
+                             "RolePolicyList": [{"PolicyName": "q", "PolicyDocument": "{\"Version\":\"2012-10-17\"}"}]}],
+         "Policies": [{"PolicyName": "m", "Arn": "arn:aws:iam::111122223333:policy/m", "DefaultVersionId": "v1",
+                       "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": True, "Document": {"Version": "2012-10-17"}}]}]}
+write_seed("fuzz_directory", "small", json.dumps(small).encode())
+write_seed("fuzz_directory", "empty", b"{}")
+
+# fuzz_context: --context-entries arguments, shorthand and JSON.
+for arg in ["ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.9,ContextKeyType=ip",
+            "ContextKeyName=aws:TagKeys,ContextKeyValues=team,cost,ContextKeyType=stringList",
+            "ContextKeyName=aws:TagKeys,ContextKeyValues=[team,owner],ContextKeyType=stringList",
+            "ContextKeyName=aws:MultiFactorAuthPresent,ContextKeyValues=true,ContextKeyType=boolean",
+            "ContextKeyName='aws:username',ContextKeyValues=\"alice, bob\",ContextKeyType=string",
+            "ContextKeyValues=1",
+            '[{"ContextKeyName":"aws:SourceIp","ContextKeyValues":["203.0.113.9"],"ContextKeyType":"ip"}]',
+            '{"ContextKeyName":"aws:CurrentTime","ContextKeyValues":["2026-01-01T00:00:00Z"],"ContextKeyType":"date"}']:
+    write_seed("fuzz_context", "arg", arg.encode())
+for target in ("fuzz_lint", "fuzz_policy_compile", "fuzz_directory", "fuzz_context"):
+    print(len(os.listdir(os.path.join(root, "corpus", target))), "seeds in corpus/" + target)

@@ -11,7 +11,7 @@ cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in fuzz_policy_parse fuzz_glob_diff fuzz_eval_diff fuzz_batch_line; do
+for target in fuzz_policy_parse fuzz_glob_diff fuzz_eval_diff fuzz_batch_line fuzz_policy_compile fuzz_lint fuzz_directory fuzz_context; do
   dict=()
   [ -f "fuzz/$target.dict" ] && dict=(-dict="fuzz/$target.dict")
   mkdir -p "$work/$target"
