@@ -61,6 +61,7 @@ typedef struct {
 /* One user or role of an account export, with its compiled set. */
 typedef struct {
     const char                *key;      /* its name pointer in the directory */
+    size_t                     key_len;
     const iam_policy_set      *set;
     iam_context_entry         *context;  /* aws:PrincipalArn, aws:username, tags... */
     ngx_uint_t                 ncontext;
@@ -747,6 +748,7 @@ ngx_http_iamgate_account_details(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         pr->key = p.name.ptr;
+        pr->key_len = p.name.len;
         pr->role = (type == IAM_ENTITY_ROLE);
         pr->ninputs = p.policy_count;
         pr->inputs = ngx_pcalloc(cf->pool, (p.policy_count ? p.policy_count : 1)
@@ -1054,7 +1056,8 @@ ngx_http_iamgate_compile_bundle(ngx_conf_t *cf, ngx_http_iamgate_bundle_t *b)
             continue;
         }
 
-        ngx_snprintf(what, sizeof(what) - 1, "\"%s\" in \"%V\"%Z", pr->key, &ex->file);
+        ngx_snprintf(what, sizeof(what) - 1, "\"%*s\" in \"%V\"%Z",
+                     pr->key_len, pr->key, &ex->file);
         what[sizeof(what) - 1] = '\0';
 
         pr->set = ngx_http_iamgate_compile_set(cf, in, m, (const char *) what);
