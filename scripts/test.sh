@@ -14,6 +14,7 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs"
 done
+IAMGATE_WRK_SECONDS=${IAMGATE_WRK_SECONDS:-10} integrations/nginx/test.sh # nginx module: requests, reloads, short load test
 # A short libFuzzer run per target (only in the default, full run).
 if [ $# -eq 0 ]; then
   echo "=== fuzz smoke ==="

@@ -656,7 +656,7 @@ ngx_http_iamgate_account_details(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_iamgate_export_t    *ex;
     iam_directory_principal       p;
     ngx_http_iamgate_principal_t *pr;
-    char                          name[512];
+    char                          name[512], msg[512];
 
     /* documents shared by several principals are parsed once */
     struct {
@@ -780,14 +780,15 @@ ngx_http_iamgate_account_details(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
                     ngx_snprintf((u_char *) name, sizeof(name) - 1, "%V%Z", &path);
                     name[sizeof(name) - 1] = '\0';
+                    iam_error_format(&err, name, msg, sizeof(msg));
 
                     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                       "invalid policy \"%*s\" of \"%*s\"%s:",
+                                       "invalid policy \"%*s\" of \"%*s\": %s [%s]%s",
                                        dp->name.len, dp->name.ptr,
-                                       p.name.len, p.name.ptr,
-                                       dp->in_export ? "" : " (a string document; "
-                                       "position within the decoded document)");
-                    ngx_http_iamgate_log_policy_error(cf, "invalid policy", &err, name);
+                                       p.name.len, p.name.ptr, msg,
+                                       iam_status_name(err.code),
+                                       dp->in_export ? "" : " (a string document: the "
+                                       "position is within the decoded document)");
                     goto failed;
                 }
 

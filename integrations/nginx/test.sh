@@ -14,9 +14,10 @@
 #
 # Environment:
 #   IAMGATE_WRK_SECONDS   seconds of load per mode (on, off; default 30)
-#   IAMGATE_WRK_ROUNDS    the seconds are split into this many alternating
-#                         off/on slices, so drift on a busy machine hits both
-#                         modes alike (default 10)
+#   IAMGATE_WRK_ROUNDS    the seconds are split into this many slices per
+#                         mode, run in pairs (off on, on off, ...) so that
+#                         drift on a busy machine hits both modes alike
+#                         (default: slices of 2 s)
 #   IAMGATE_WRK_CONNECTIONS  wrk connections (default 16; one wrk thread)
 #   IAMGATE_NGINX_WORKERS worker_processes (default 1)
 #   IAMGATE_MAX_LOSS      fail when the loss exceeds this percentage (default:
@@ -39,10 +40,23 @@ chmod 755 "$T" # workers (user nobody when started as root) read www/
 master=""
 workers=""
 
+# the pids whose parent is $1 (from /proc: no procps needed)
+children_of() {
+  local parent=$1 f line rest
+  for f in /proc/[0-9]*/stat; do
+    read -r line <"$f" 2>/dev/null || continue
+    rest=${line##*) } # after the command name: state ppid ...
+    rest=${rest#* }
+    [ "${rest%% *}" = "$parent" ] || continue
+    f=${f#/proc/}
+    echo "${f%/stat}"
+  done
+}
+
 stop_nginx() {
   [ -n "$master" ] || return 0
   if kill -0 "$master" 2>/dev/null; then
-    workers=$(pgrep -P "$master" 2>/dev/null | tr '\n' ' ')
+    workers=$(children_of "$master" | tr '\n' ' ')
     kill -TERM "$master" 2>/dev/null
     for _ in $(seq 100); do
       kill -0 "$master" 2>/dev/null || break
@@ -212,10 +226,12 @@ http {
             proxy_pass http://backend;
         }
 
+        # the load test: a small static file, on and off under one block
         location /load/ {
             alias $T/www/;
             iamgate_policy policies/read.json;
             iamgate_policy policies/deny.json;
+            iamgate_resource "*";
 
             location /load/on/ {
                 alias $T/www/;
@@ -406,9 +422,49 @@ else
   ko "the master ($master) still runs"
 fi
 
+# ---- configuration errors (nginx -t on small configurations) ----
+echo "--- configuration errors"
+# conf_check NAME EXPECTED-TEXT LOCATION-BODY
+conf_check() {
+  local name=$1 want=$2 body=$3
+  cat >"$T/bad.conf" <<EOF
+load_module $so;
+pid $T/bad.pid;
+error_log $T/bad.log;
+events { worker_connections 64; }
+http {
+    server {
+        listen 127.0.0.1:$backend_port;
+        location / {
+            $body
+        }
+    }
+}
+EOF
+  if "$nginx_bin" -p "$T/" -c "$T/bad.conf" -t >"$T/bad.out" 2>&1; then
+    ko "$name" "nginx -t passed"
+  elif grep -qF -- "$want" "$T/bad.out"; then
+    ok "$name"
+  else
+    ko "$name" "$(grep -v 'test failed' "$T/bad.out")"
+  fi
+}
+sed 's/"Effect": "Deny"/"Effect": "Permit"/' "$T/account-details.json" >"$T/bad-export.json"
+printf '{"UserDetailList": [{"UserName": 5}]}' >"$T/bad-export2.json"
+conf_check "unknown policy kind" 'invalid policy kind "superuser"' 'iamgate_policy policies/read.json superuser;'
+conf_check "iamgate on without policies" '"iamgate on" needs iamgate_policy' 'iamgate on; iamgate_action x;'
+conf_check "iamgate on without iamgate_action" '"iamgate on" needs iamgate_action' 'iamgate on; iamgate_policy policies/read.json;'
+conf_check "a missing policy file" 'open() "'"$T"'/policies/nope.json" failed' 'iamgate_policy policies/nope.json;'
+conf_check "not a policy (an export as a policy)" 'invalid policy' 'iamgate_policy account-details.json;'
+conf_check "a bad policy inside the export, placed in the export" \
+  'invalid policy "AliceMeetings" of "alice": '"$T"'/bad-export.json:30:43: Effect must be "Allow" or "Deny"' \
+  'iamgate_account_details bad-export.json;'
+conf_check "a malformed export" 'invalid account details: '"$T"'/bad-export2.json:1:34: ' 'iamgate_account_details bad-export2.json;'
+conf_check "the export needs iamgate_principal" 'iamgate_account_details needs iamgate_principal' 'iamgate on; iamgate_action x; iamgate_account_details account-details.json;'
+
 # ---- load test ----
 seconds=${IAMGATE_WRK_SECONDS:-30}
-rounds=${IAMGATE_WRK_ROUNDS:-10}
+rounds=${IAMGATE_WRK_ROUNDS:-$(( seconds >= 4 ? seconds / 2 : 1 ))}
 conns=${IAMGATE_WRK_CONNECTIONS:-16}
 [ "$rounds" -ge 1 ] || rounds=1
 slice=$(( seconds / rounds ))
@@ -420,7 +476,7 @@ echo "--- load: wrk -t1 -c$conns, ${seconds}s per mode as $rounds alternating of
 # the throughput
 worker_ticks() {
   local t=0 pid stat
-  for pid in $(pgrep -P "$master"); do
+  for pid in $(children_of "$master"); do
     stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
     stat=${stat##*) }
     # fields after the command: state is 1, utime 12, stime 13
@@ -447,9 +503,14 @@ wrk_run() {
 # warm up both locations (first requests fault pages in)
 wrk_run warm "$base/load/off/hello.txt" 1
 wrk_run warm "$base/load/on/hello.txt" 1
-for _ in $(seq "$rounds"); do
-  wrk_run off "$base/load/off/hello.txt" "$slice"
-  wrk_run on "$base/load/on/hello.txt" "$slice"
+for r in $(seq "$rounds"); do # off on, on off, off on...: neither mode always goes first
+  if [ $((r % 2)) = 1 ]; then
+    wrk_run off "$base/load/off/hello.txt" "$slice"
+    wrk_run on "$base/load/on/hello.txt" "$slice"
+  else
+    wrk_run on "$base/load/on/hello.txt" "$slice"
+    wrk_run off "$base/load/off/hello.txt" "$slice"
+  fi
 done
 wrk_run deny "$base/load/deny/hello.txt" "$(( slice * rounds < 10 ? slice * rounds : 10 ))"
 
