@@ -38,6 +38,12 @@
      + NGX_HTTP_IAMGATE_BUILTINS)
 #define NGX_HTTP_IAMGATE_EXPLAIN_CAP      16  /* statements / missing keys in a debug body */
 
+#if defined(__GNUC__)
+#define NGX_HTTP_IAMGATE_NOINLINE  __attribute__((noinline))
+#else
+#define NGX_HTTP_IAMGATE_NOINLINE
+#endif
+
 /* How a directive argument is read at request time. */
 typedef enum {
     NGX_HTTP_IAMGATE_UNSET = 0,
@@ -102,6 +108,8 @@ typedef struct {
 } ngx_http_iamgate_loc_conf_t;
 
 static ngx_int_t ngx_http_iamgate_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_iamgate_decide(ngx_http_request_t *r,
+    ngx_http_iamgate_loc_conf_t *lcf) NGX_HTTP_IAMGATE_NOINLINE;
 static void *ngx_http_iamgate_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_iamgate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child);
 static ngx_int_t ngx_http_iamgate_init(ngx_conf_t *cf);
@@ -1078,6 +1086,7 @@ ngx_http_iamgate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_iamgate_loc_conf_t *conf = child;
 
     ngx_http_iamgate_bundle_t  *b;
+    ngx_http_core_loc_conf_t   *clcf;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->debug, prev->debug, 0);
@@ -1120,9 +1129,20 @@ ngx_http_iamgate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    if (conf->enable
-        && (conf->bundle == NULL
-            || (conf->bundle->inputs == NULL && conf->bundle->export == NULL)))
+    /*
+     * Incomplete settings are configuration errors where requests are
+     * decided with them for sure: in locations without nested locations.
+     * A server or an outer location may leave them to its locations (its
+     * own requests, if any reach it, are then denied).
+     */
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (!conf->enable || clcf == NULL || clcf->locations != NULL) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->bundle == NULL
+        || (conf->bundle->inputs == NULL && conf->bundle->export == NULL))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"iamgate on\" needs iamgate_policy or "
@@ -1130,14 +1150,12 @@ ngx_http_iamgate_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    if (conf->enable && conf->action.type == NGX_HTTP_IAMGATE_UNSET) {
+    if (conf->action.type == NGX_HTTP_IAMGATE_UNSET) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"iamgate on\" needs iamgate_action");
         return NGX_CONF_ERROR;
     }
 
-    if (conf->enable && conf->bundle->export != NULL
-        && conf->principal.type == NGX_HTTP_IAMGATE_UNSET)
-    {
+    if (conf->bundle->export != NULL && conf->principal.type == NGX_HTTP_IAMGATE_UNSET) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "iamgate_account_details needs iamgate_principal");
         return NGX_CONF_ERROR;
@@ -1434,8 +1452,28 @@ ngx_http_iamgate_deny(ngx_http_request_t *r, ngx_http_iamgate_loc_conf_t *lcf,
 }
 
 
+/*
+ * The access-phase handler runs for every request of every location: it
+ * only looks at the flag, and the decision (with its large stack frame)
+ * lives in a separate function.
+ */
 static ngx_int_t
 ngx_http_iamgate_handler(ngx_http_request_t *r)
+{
+    ngx_http_iamgate_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_iamgate_module);
+
+    if (!lcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_iamgate_decide(r, lcf);
+}
+
+
+static ngx_int_t
+ngx_http_iamgate_decide(ngx_http_request_t *r, ngx_http_iamgate_loc_conf_t *lcf)
 {
     ngx_int_t                      rc;
     ngx_uint_t                     i, n, lo, hi, mid;
@@ -1451,13 +1489,6 @@ ngx_http_iamgate_handler(ngx_http_request_t *r)
     ngx_http_iamgate_bundle_t     *b;
     ngx_http_iamgate_context_t    *c;
     ngx_http_iamgate_principal_t  *pr;
-    ngx_http_iamgate_loc_conf_t   *lcf;
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_iamgate_module);
-
-    if (!lcf->enable) {
-        return NGX_DECLINED;
-    }
 
     b = lcf->bundle;
 
@@ -1492,7 +1523,10 @@ ngx_http_iamgate_handler(ngx_http_request_t *r)
         }
     }
 
-    if (b->export == NULL) {
+    if (b == NULL) {
+        set = NULL; /* no policies here: iam_eval denies */
+
+    } else if (b->export == NULL) {
         set = b->set;
 
         if (req.principal.len) {

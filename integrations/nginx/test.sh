@@ -142,7 +142,7 @@ http {
         "GET /load/on/hello.txt"             chime:ListUsers;
         "GET /load/off/hello.txt"            chime:ListUsers;
         "GET /load/deny/hello.txt"           chime:DeleteAccount;
-        "~^[A-Z]+ /[a-z]+/op/(?<iam_op>[A-Za-z]+)\$"  chime:\$iam_op;
+        "~^[A-Z]+ /[a-z/]+/op/(?<iam_op>[A-Za-z]+)\$"  chime:\$iam_op;
     }
 
     # path -> resource ARN
@@ -217,6 +217,18 @@ http {
             iamgate_account_details account-details.json;
             iamgate_policy policies/scp.json scp;
             proxy_pass http://backend;
+        }
+
+        # on here, policies only in the nested location: the outer
+        # location's own requests are denied (fail closed)
+        location /nested/ {
+            iamgate on;
+            proxy_pass http://backend;
+
+            location /nested/inner/ {
+                iamgate_policy policies/read.json;
+                proxy_pass http://backend;
+            }
         }
 
         location /reload/ {
@@ -337,6 +349,9 @@ check "allowed by identity, boundary and SCP"      200 "" "$base/bounded/op/List
 check "CreateMeeting inside the boundary"          200 "" "$base/bounded/op/CreateMeeting"
 check "DeleteAccount outside the boundary"         403 '"decision":"ImplicitDeny"' "$base/bounded/op/DeleteAccount"
 check "ListAccounts denied by the SCP"             403 '"policy":"scp.json","statement":1,"sid":"NoAccountListing"' "$base/bounded/op/ListAccounts"
+echo "--- policies only in a nested location (/nested/)"
+check "nested location with the policies"          200 "" "$base/nested/inner/op/ListUsers"
+check "outer location without policies: denied"    403 '={"decision":"ImplicitDeny"}' "$base/nested/op/ListUsers"
 echo "--- principals from an account export (/acct/)"
 A=(-H "X-Principal-Arn: arn:aws:iam::111122223333:user/alice")
 check "alice ListUsers (AmazonChimeReadOnly via Staff)" 200 "" "${A[@]}" "$base/acct/op/ListUsers"
@@ -538,7 +553,7 @@ if [ "$off_req" -gt 0 ] && [ "$off_non" = 0 ] && [ "$off_err" = 0 ]; then ok "lo
 if [ "$on_req" -gt 0 ] && [ "$on_non" = 0 ] && [ "$on_err" = 0 ]; then ok "load on: $on_req requests, no errors"; else ko "load on: no errors" "$on_req requests, $on_non non-2xx, $on_err socket errors"; fi
 if [ "$deny_req" -gt 0 ] && [ "$deny_non" = "$deny_req" ] && [ "$deny_err" = 0 ]; then ok "load deny: $deny_req requests, all intended 403s"; else ko "load deny: all intended 403s" "$deny_req requests, $deny_non non-2xx, $deny_err socket errors"; fi
 status_403=$(curl -s -o /dev/null -w '%{http_code}' "${P[@]}" "$base/load/deny/hello.txt")
-[ "$status_403" = 403 ] && ok "load deny path answers 403" || ko "load deny path answers 403" "got $status_403"
+if [ "$status_403" = 403 ]; then ok "load deny path answers 403"; else ko "load deny path answers 403" "got $status_403"; fi
 if [ -n "${IAMGATE_MAX_LOSS:-}" ]; then
   if awk -v l="$loss" -v m="$IAMGATE_MAX_LOSS" 'BEGIN { exit !(l <= m) }'; then ok "loss $loss% <= $IAMGATE_MAX_LOSS%"; else ko "loss $loss% <= $IAMGATE_MAX_LOSS%"; fi
 fi
