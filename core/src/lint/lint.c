@@ -334,7 +334,7 @@ static void check_size(lint_ctx *ctx)
                 scp ? "minified" : "without whitespace", quota);
 }
 
-static bool same_fold(iam_str a, iam_str b)
+bool lint_same_fold(iam_str a, iam_str b)
 {
     if (a.len != b.len)
         return false;
@@ -344,7 +344,7 @@ static bool same_fold(iam_str a, iam_str b)
     return true;
 }
 
-static bool same_bytes(iam_str a, iam_str b)
+bool lint_same_bytes(iam_str a, iam_str b)
 {
     return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
@@ -362,7 +362,7 @@ static void check_sids(lint_ctx *ctx)
             lint_report(ctx, &empty_sid, a->sid_offset, 2, path, "The Sid is empty.");
         for (uint32_t t = 0; t < s; t++) {
             const iam_statement *b = &p->statements[t];
-            if (!b->has_sid || a->sid.len == 0 || same_bytes(a->sid, b->sid) || !same_fold(a->sid, b->sid))
+            if (!b->has_sid || a->sid.len == 0 || lint_same_bytes(a->sid, b->sid) || !lint_same_fold(a->sid, b->sid))
                 continue;
             lint_report(ctx, &sid_case, a->sid_offset, a->sid.len + 2, path,
                         "Sid '%.*s' equals the Sid of statement %u ignoring case.",
@@ -381,7 +381,7 @@ static bool same_values(const iam_value_list *a, const iam_value_list *b, bool f
         bool found = false;
         for (uint32_t j = 0; j < b->count && !found; j++) {
             iam_str x = a->items[i].text, y = b->items[j].text;
-            found = fold_case ? same_fold(x, y) : same_bytes(x, y);
+            found = fold_case ? lint_same_fold(x, y) : lint_same_bytes(x, y);
         }
         if (!found)
             return false;
@@ -395,7 +395,7 @@ static bool same_conditions(const iam_statement *a, const iam_statement *b)
         return false;
     for (uint32_t i = 0; i < a->condition_count; i++) {
         const iam_condition *x = &a->conditions[i], *y = &b->conditions[i];
-        if (!same_bytes(x->operator_text, y->operator_text) || !same_fold(x->key, y->key) ||
+        if (!lint_same_bytes(x->operator_text, y->operator_text) || !lint_same_fold(x->key, y->key) ||
             !same_values(&x->values, &y->values, false))
             return false;
     }

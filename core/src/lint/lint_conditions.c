@@ -199,23 +199,6 @@ typedef struct cond_run {
 
 static int show_len(iam_str s) { return (int)(s.len > SHOW_MAX ? SHOW_MAX : s.len); }
 
-static char fold(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
-
-static bool same_fold(iam_str a, iam_str b)
-{
-    if (a.len != b.len)
-        return false;
-    for (size_t i = 0; i < a.len; i++)
-        if (fold(a.ptr[i]) != fold(b.ptr[i]))
-            return false;
-    return true;
-}
-
-static bool same_bytes(iam_str a, iam_str b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
-
 static bool has_space(iam_str s)
 {
     for (size_t i = 0; i < s.len; i++)
@@ -539,7 +522,7 @@ static void check_duplicate_case(cond_run *run, uint32_t s, uint32_t i)
         iam_str other = st->conditions[j].key;
         if (!spend_pair(run, other, c->key))
             return;
-        if (same_fold(other, c->key) && !same_bytes(other, c->key)) {
+        if (lint_same_fold(other, c->key) && !lint_same_bytes(other, c->key)) {
             report(run, &duplicate_case, s, c, -1, c->key_offset,
                    "'%.*s' repeats the key '%.*s' of the same operator in another case.",
                    show_len(c->key), c->key.ptr, show_len(other), other.ptr);
@@ -558,7 +541,7 @@ static bool has_null_guard(cond_run *run, const iam_statement *st, iam_str key)
         const iam_condition *g = &st->conditions[i];
         if (!spend_pair(run, g->key, key))
             return true; /* out of budget: make no claim */
-        if (g->op != IAM_OP_NULL || g->qualifier != IAM_QUALIFIER_NONE || !same_fold(g->key, key))
+        if (g->op != IAM_OP_NULL || g->qualifier != IAM_QUALIFIER_NONE || !lint_same_fold(g->key, key))
             continue;
         bool f = false, t = false;
         for (uint32_t v = 0; v < g->values.count; v++) {

@@ -66,6 +66,9 @@ IAM_INTERNAL void lint_conditions(lint_ctx *ctx);
 
 /* Case-insensitive (ASCII) equality of an iam_str and a C string. */
 IAM_INTERNAL bool lint_str_ieq(iam_str a, const char *b);
+/* Equality of two strings: ignoring ASCII case, or byte for byte. */
+IAM_INTERNAL bool lint_same_fold(iam_str a, iam_str b);
+IAM_INTERNAL bool lint_same_bytes(iam_str a, iam_str b);
 /* Whether s has '*' or '?'. */
 IAM_INTERNAL bool lint_has_wildcard(iam_str s);
 /* Levenshtein distance ignoring ASCII case, or limit + 1 once over it. */
