@@ -30,8 +30,6 @@ int cli_expand_pattern(const char *pattern, uint8_t *on, size_t count);
 
 /* Whether hay contains needle[0..n), ignoring ASCII case. */
 bool cli_contains_ci(iam_str hay, const char *needle, size_t n);
-/* Levenshtein distance ignoring ASCII case, or limit + 1 once over limit. */
-size_t cli_edit_distance(const char *a, size_t alen, const char *b, size_t blen, size_t limit);
 
 int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

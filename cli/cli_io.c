@@ -104,34 +104,3 @@ bool cli_contains_ci(iam_str hay, const char *needle, size_t n)
     }
     return false;
 }
-
-size_t cli_edit_distance(const char *a, size_t alen, const char *b, size_t blen, size_t limit)
-{
-    enum { MAX = 256 };
-    if (alen >= MAX || blen >= MAX)
-        return limit + 1;
-    if ((alen > blen ? alen - blen : blen - alen) > limit)
-        return limit + 1;
-    size_t row[MAX];
-    for (size_t j = 0; j <= blen; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= alen; i++) {
-        size_t diag = row[0], best = row[0] = i;
-        for (size_t j = 1; j <= blen; j++) {
-            size_t up = row[j];
-            size_t cost = lower_ascii(a[i - 1]) == lower_ascii(b[j - 1]) ? 0 : 1;
-            size_t v = diag + cost;
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
-        }
-        if (best > limit)
-            return limit + 1;
-    }
-    return row[blen] > limit ? limit + 1 : row[blen];
-}

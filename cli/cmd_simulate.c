@@ -11,6 +11,7 @@
 #include "context.h"
 #include "iamgate_catalog.h"
 #include "iamgate_directory.h"
+#include "internal.h"
 #include "jbuf.h"
 
 #include <stddef.h>
@@ -498,7 +499,8 @@ static void suggest_action(const char *name)
     size_t best_d = 4;
     for (uint32_t i = 0; i < svc->action_count; i++) {
         const iam_catalog_action *a = iam_catalog_action_at(svc->first_action + i);
-        size_t d = cli_edit_distance(colon + 1, strlen(colon + 1), a->name.ptr, a->name.len, best_d - 1);
+        iam_str typed = {colon + 1, strlen(colon + 1)};
+        size_t d = text_edit_distance(typed, a->name, best_d - 1);
         if (d < best_d) {
             best_d = d;
             best = a;

@@ -63,6 +63,10 @@ IAM_INTERNAL void error_set_near(iam_error *err, const char *bytes, size_t len);
 
 IAM_INTERNAL bool text_equals(const char *a, size_t alen, const char *lit);
 
+/* Levenshtein distance ignoring ASCII case, or limit + 1 once it exceeds
+ * limit (or a string is over 257 bytes); for "did you mean" messages. */
+IAM_INTERNAL size_t text_edit_distance(iam_str a, iam_str b, size_t limit);
+
 /* ASCII lower case; other bytes unchanged (hot: inline). */
 static inline unsigned char text_lower_ascii(unsigned char c)
 {

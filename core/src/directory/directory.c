@@ -320,31 +320,6 @@ iam_status iam_directory_find(const iam_directory *dir, const char *name_or_arn,
 #define SUGGEST_MAX 32      /* at most this many suggestions per call */
 #define SUGGEST_NAME_MAX 256 /* longer strings match by substring only */
 
-/* Levenshtein distance ignoring ASCII case, both lengths <= SUGGEST_NAME_MAX. */
-static size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen)
-{
-    size_t row[SUGGEST_NAME_MAX + 1];
-    for (size_t j = 0; j <= blen; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= alen; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        unsigned char ca = text_lower_ascii((unsigned char)a[i - 1]);
-        for (size_t j = 1; j <= blen; j++) {
-            size_t up = row[j];
-            size_t cost = ca == text_lower_ascii((unsigned char)b[j - 1]) ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[blen];
-}
-
 static bool contains_ci(const char *hay, size_t hlen, const char *needle, size_t nlen)
 {
     if (nlen == 0 || nlen > hlen)
@@ -363,7 +338,7 @@ static size_t suggest_rank(const char *q, size_t qlen, iam_str cand)
     size_t limit = qlen / 3 > 2 ? qlen / 3 : 2;
     size_t d = SIZE_MAX;
     if (qlen <= SUGGEST_NAME_MAX && cand.len <= SUGGEST_NAME_MAX)
-        d = edit_distance(q, qlen, cand.ptr, cand.len);
+        d = text_edit_distance((iam_str){q, qlen}, cand, SUGGEST_NAME_MAX); /* exact here */
     if (d > limit && !substring)
         return SIZE_MAX;
     if (d == SIZE_MAX)

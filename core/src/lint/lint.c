@@ -167,35 +167,6 @@ bool lint_has_wildcard(iam_str s)
     return false;
 }
 
-size_t lint_edit_distance(iam_str a, iam_str b, size_t limit)
-{
-    enum { MAX = 128 };
-    size_t diff = a.len > b.len ? a.len - b.len : b.len - a.len;
-    if (a.len >= MAX || b.len >= MAX || diff > limit)
-        return limit + 1;
-    size_t row[MAX];
-    for (size_t j = 0; j <= b.len; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= a.len; i++) {
-        size_t diag = row[0], best = row[0] = i;
-        for (size_t j = 1; j <= b.len; j++) {
-            size_t up = row[j];
-            size_t v = diag + (fold(a.ptr[i - 1]) == fold(b.ptr[j - 1]) ? 0 : 1);
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
-        }
-        if (best > limit)
-            return limit + 1;
-    }
-    return row[b.len] > limit ? limit + 1 : row[b.len];
-}
-
 /* ---- parse errors ---- */
 
 /* The Access Analyzer code for the parser's first error (spec §8.3). */

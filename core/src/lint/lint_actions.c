@@ -184,7 +184,7 @@ static const iam_catalog_service *closest_service(actions_run *run, iam_str vend
     const iam_catalog_service *found = NULL;
     for (size_t i = 0; i < iam_catalog_service_count(); i++) {
         const iam_catalog_service *svc = iam_catalog_service_at(i);
-        size_t d = lint_edit_distance(vendor, svc->prefix, limit);
+        size_t d = text_edit_distance(vendor, svc->prefix, limit);
         if (d < best) {
             best = d;
             found = svc;
@@ -203,7 +203,7 @@ static const iam_catalog_action *closest_action(actions_run *run, const iam_cata
     const iam_catalog_action *found = NULL;
     for (uint32_t i = 0; i < svc->action_count; i++) {
         const iam_catalog_action *a = iam_catalog_action_at(svc->first_action + i);
-        size_t d = lint_edit_distance(name, a->name, limit);
+        size_t d = text_edit_distance(name, a->name, limit);
         if (d < best) {
             best = d;
             found = a;

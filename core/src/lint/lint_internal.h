@@ -71,7 +71,5 @@ IAM_INTERNAL bool lint_same_fold(iam_str a, iam_str b);
 IAM_INTERNAL bool lint_same_bytes(iam_str a, iam_str b);
 /* Whether s has '*' or '?'. */
 IAM_INTERNAL bool lint_has_wildcard(iam_str s);
-/* Levenshtein distance ignoring ASCII case, or limit + 1 once over it. */
-IAM_INTERNAL size_t lint_edit_distance(iam_str a, iam_str b, size_t limit);
 
 #endif /* IAMGATE_CORE_LINT_LINT_INTERNAL_H */

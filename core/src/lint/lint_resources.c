@@ -446,7 +446,7 @@ static const iam_catalog_service *closest_service(iam_str service)
     const iam_catalog_service *found = NULL;
     for (size_t i = 0; i < iam_catalog_service_count(); i++) {
         const iam_catalog_service *svc = iam_catalog_service_at(i);
-        size_t d = lint_edit_distance(service, svc->prefix, limit);
+        size_t d = text_edit_distance(service, svc->prefix, limit);
         if (d < best) {
             best = d;
             found = svc;
