@@ -1,28 +1,17 @@
 /*
- * bench_glob.c — matches per second of the compiled glob automaton over
- * sets of 1 … 10,000 real corpus patterns (and the corpus-wide set), with
- * the reference matcher over the same patterns and the same subject stream
- * measured in the same run as the baseline. Subjects are real action names
- * (the exact names of the corpus) and real-shaped ARNs.
- *
- *   bench_glob [--min-time SECONDS]      (a standalone program until the
- *                                         Google-Benchmark-style harness)
+ * bench_glob.c — glob/...: matches per second of the compiled glob automaton
+ * over sets of 1 … 10,000 real corpus patterns (and the corpus-wide set),
+ * each with the reference matcher (glob.h) over the same patterns and the
+ * same subjects as its in-run baseline ("<name>/reference"). Subjects are
+ * real action names (the exact names of the corpus) and real-shaped ARNs.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "test_util.h"
+#include "benchmarks.h"
 #include "glob/glob.h"
 #include "glob/glob_set.h"
+#include "test_util.h"
 
-#include <time.h>
-
-static volatile size_t sink; /* keeps the compiler from dropping the work */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include <stdio.h>
 
 typedef struct list {
     glob_input *items;
@@ -55,23 +44,6 @@ static bool has_wildcard(const glob_input *in)
     return memchr(in->text, '*', in->len) || memchr(in->text, '?', in->len);
 }
 
-typedef size_t (*run_fn)(const void *ctx, const glob_input *subject);
-
-/* Runs fn over the subjects until min_time passes; nanoseconds per subject. */
-static double time_per_subject(run_fn fn, const void *ctx, const list *subjects, double min_time)
-{
-    size_t done = 0;
-    double start = now(), elapsed = 0;
-    size_t batch = 1;
-    while (elapsed < min_time) {
-        for (size_t b = 0; b < batch; b++, done++)
-            sink += fn(ctx, &subjects->items[done % subjects->n]);
-        elapsed = now() - start;
-        batch *= 2; /* calibrate by doubling */
-    }
-    return elapsed * 1e9 / (double)done;
-}
-
 typedef struct set_ctx {
     const glob_set *set;
     glob_kind kind;
@@ -79,8 +51,6 @@ typedef struct set_ctx {
     size_t count;
 } set_ctx;
 
-/* The automaton's answer: the matching owners as spans of precomputed
- * lists (glob_set_match_spans); the span count goes to the sink. */
 static size_t run_automaton(const void *ctx, const glob_input *s)
 {
     const set_ctx *c = ctx;
@@ -99,35 +69,6 @@ static size_t run_reference(const void *ctx, const glob_input *s)
                     : glob_match_resource_reference(p->text, p->len, s->text, s->len);
     }
     return hits;
-}
-
-static uint32_t owner_count;
-
-static void bench_sizes(const char *name, glob_kind kind, const list *patterns,
-                        const list *subjects, double min_time, unsigned char *memory, size_t cap)
-{
-    static const size_t sizes[] = {1, 10, 100, 1000, 10000, 0};
-    printf("\n%-22s %8s %6s %8s %11s %9s %12s %9s\n", name, "patterns", "DFAs", "states",
-           "ns/match", "M/s", "reference ns", "speedup");
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        size_t n = sizes[i] ? sizes[i] : patterns->n;
-        if (n > patterns->n)
-            continue;
-        iam_arena arena;
-        iam_arena_init(&arena, memory, cap);
-        set_ctx ctx = {NULL, kind, patterns->items, n};
-        if (glob_set_compile(&arena, kind, patterns->items, n, owner_count, NULL, &ctx.set) != IAM_OK) {
-            printf("compile failed at %zu patterns\n", n);
-            continue;
-        }
-        glob_stats st;
-        glob_set_stats(ctx.set, &st);
-        double fast = time_per_subject(run_automaton, &ctx, subjects, min_time);
-        /* The reference is O(patterns) per subject: a shorter window will do. */
-        double slow = time_per_subject(run_reference, &ctx, subjects, min_time / 2);
-        printf("%-22s %8zu %6u %8u %11.1f %9.1f %12.1f %8.0fx\n", "", n, st.dfas, st.dfa_states,
-               fast, 1e3 / fast, slow, slow / fast);
-    }
 }
 
 /* A concrete ARN from a pattern: each '*' or '?' becomes 'x'. */
@@ -159,67 +100,174 @@ static void compact(list *l, size_t keep)
     }
 }
 
-int main(int argc, char **argv)
+/* ---- the corpus's patterns and subjects, loaded once ---- */
+
+typedef struct glob_corpus {
+    list actions, resources;            /* patterns, owner = statement */
+    list action_subjects, resource_subjects;
+    uint32_t owner_count;
+    unsigned char *sets;                /* arena memory for the compiled sets */
+    size_t sets_cap;
+} glob_corpus;
+
+static glob_corpus corpus;
+
+static void collect_patterns(glob_corpus *g, const iam_policy *p, uint32_t *owner)
 {
-    double min_time = 0.5;
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--min-time") == 0)
-            min_time = atof(argv[i + 1]);
+    for (uint32_t s = 0; s < p->statement_count; s++, (*owner)++) {
+        const iam_statement *st = &p->statements[s];
+        for (uint32_t a = 0; a < st->actions.count; a++)
+            add(&g->actions, st->actions.items[a].text.ptr, st->actions.items[a].text.len, *owner);
+        for (uint32_t r = 0; r < st->resources.count; r++)
+            if (!memchr(st->resources.items[r].text.ptr, '$', st->resources.items[r].text.len))
+                add(&g->resources, st->resources.items[r].text.ptr, st->resources.items[r].text.len, *owner);
+    }
+}
+
+static const char *glob_corpus_load(glob_corpus *g)
+{
     size_t n = 0;
-    corpus_policy *corpus = corpus_load(&n);
+    corpus_policy *docs = corpus_load(&n);
+    if (docs == NULL)
+        return "corpus/aws-managed-policies.jsonl is missing";
     iam_parser *parser;
     iam_parser_create(&parser);
-    size_t cap = 1u << 30;
+    size_t cap = (size_t)1 << 30;
     unsigned char *memory = test_aligned_alloc(cap);
     iam_arena arena;
-    iam_arena_init(&arena, memory, cap / 2);
-    list actions = {0}, resources = {0}, action_subjects = {0}, resource_subjects = {0};
-    uint32_t owner = 0;
+    iam_arena_init(&arena, memory, cap / 4);
     for (size_t i = 0; i < n; i++) {
         const iam_policy *p;
-        if (iam_policy_parse(parser, &arena, corpus[i].doc, corpus[i].doc_len, NULL, &p, NULL) != IAM_OK)
-            continue;
-        for (uint32_t s = 0; s < p->statement_count; s++, owner++) {
-            const iam_statement *st = &p->statements[s];
-            for (uint32_t a = 0; a < st->actions.count; a++)
-                add(&actions, st->actions.items[a].text.ptr, st->actions.items[a].text.len, owner);
-            for (uint32_t r = 0; r < st->resources.count; r++)
-                if (!memchr(st->resources.items[r].text.ptr, '$', st->resources.items[r].text.len))
-                    add(&resources, st->resources.items[r].text.ptr, st->resources.items[r].text.len, owner);
-        }
+        if (iam_policy_parse(parser, &arena, docs[i].doc, docs[i].doc_len, NULL, &p, NULL) == IAM_OK)
+            collect_patterns(g, p, &g->owner_count);
     }
-    for (size_t i = 0; i < actions.n; i++)
-        if (!has_wildcard(&actions.items[i]) && memchr(actions.items[i].text, ':', actions.items[i].len))
-            add(&action_subjects, actions.items[i].text, actions.items[i].len, 0);
-    for (size_t i = 0; i < resources.n; i += 3) {
-        char *arn = concrete(&resources.items[i]);
-        add(&resource_subjects, arn, strlen(arn), 0);
-    }
-    owner_count = owner;
-    list action_subjects_all = action_subjects;
-    action_subjects_all.items = malloc(action_subjects.n * sizeof *action_subjects.items);
-    memcpy(action_subjects_all.items, action_subjects.items, action_subjects.n * sizeof *action_subjects.items);
-    compact(&action_subjects, 4096);
-    compact(&resource_subjects, 4096);
-    shuffle(actions.items, actions.n);
-    shuffle(resources.items, resources.n);
-    shuffle(action_subjects.items, action_subjects.n);
-    shuffle(resource_subjects.items, resource_subjects.n);
-    printf("corpus: %zu action patterns, %zu resource patterns; subjects: %zu action names, %zu ARNs\n",
-           actions.n, resources.n, action_subjects.n, resource_subjects.n);
-    printf("one thread, min time %.2f s per figure; the last row is the whole corpus\n", min_time);
-    unsigned char *sets = memory + arena.used + 4096;
-    size_t sets_cap = cap - arena.used - 4096;
-    bench_sizes("glob/action", GLOB_KIND_ACTION, &actions, &action_subjects, min_time, sets, sets_cap);
-    list chime = {0};
-    for (size_t i = 0; i < action_subjects_all.n; i++)
-        if (action_subjects_all.items[i].len > 6 && memcmp(action_subjects_all.items[i].text, "chime:", 6) == 0)
-            add(&chime, action_subjects_all.items[i].text, action_subjects_all.items[i].len, 0);
-    compact(&chime, 4096);
-    printf("\nthe same sets, subjects: the %zu chime: action names of the corpus (one service's stream)", chime.n);
-    bench_sizes("glob/action-chime", GLOB_KIND_ACTION, &actions, &chime, min_time, sets, sets_cap);
-    bench_sizes("glob/resource", GLOB_KIND_RESOURCE, &resources, &resource_subjects, min_time, sets, sets_cap);
     iam_parser_destroy(parser);
-    corpus_free(corpus);
-    return 0;
+    for (size_t i = 0; i < g->actions.n; i++)
+        if (!has_wildcard(&g->actions.items[i]) && memchr(g->actions.items[i].text, ':', g->actions.items[i].len))
+            add(&g->action_subjects, g->actions.items[i].text, g->actions.items[i].len, 0);
+    for (size_t i = 0; i < g->resources.n; i += 3) {
+        char *arn = concrete(&g->resources.items[i]);
+        add(&g->resource_subjects, arn, strlen(arn), 0);
+    }
+    compact(&g->action_subjects, 4096);
+    compact(&g->resource_subjects, 4096);
+    shuffle(g->actions.items, g->actions.n);
+    shuffle(g->resources.items, g->resources.n);
+    g->sets = memory + arena.used + 4096;
+    g->sets_cap = cap - arena.used - 4096;
+    return NULL;
+}
+
+/* One benchmark: a set of the first `size` patterns (0: all) of a kind. */
+typedef struct glob_bench {
+    glob_kind kind;
+    size_t size;
+    set_ctx ctx;
+    iam_arena arena;
+    const list *subjects;
+} glob_bench;
+
+static const char *glob_setup(void *arg)
+{
+    glob_bench *b = arg;
+    if (corpus.owner_count == 0) {
+        const char *error = glob_corpus_load(&corpus);
+        if (error != NULL)
+            return error;
+    }
+    if (b->ctx.set != NULL || b->ctx.patterns != NULL)
+        return NULL;
+    const list *patterns = b->kind == GLOB_KIND_ACTION ? &corpus.actions : &corpus.resources;
+    b->subjects = b->kind == GLOB_KIND_ACTION ? &corpus.action_subjects : &corpus.resource_subjects;
+    size_t n = b->size && b->size < patterns->n ? b->size : patterns->n;
+    iam_arena_init(&b->arena, corpus.sets, corpus.sets_cap); /* one set at a time: reused */
+    b->ctx.kind = b->kind;
+    b->ctx.patterns = patterns->items;
+    b->ctx.count = n;
+    return NULL;
+}
+
+/* The set is compiled at the body's first call: the arena is shared by all
+ * glob benchmarks, which run one after another. */
+static const glob_set *glob_compiled(glob_bench *b)
+{
+    if (b->ctx.set == NULL) {
+        iam_arena_init(&b->arena, corpus.sets, corpus.sets_cap);
+        glob_set_compile(&b->arena, b->kind, b->ctx.patterns, b->ctx.count, corpus.owner_count, NULL,
+                         &b->ctx.set);
+    }
+    return b->ctx.set;
+}
+
+static void glob_report(bench_state *state, glob_bench *b)
+{
+    bench_set_items_processed(state, state->iterations);
+    bench_set_counter(state, "patterns", (double)b->ctx.count, BENCH_COUNTER_PLAIN);
+    if (b->ctx.set != NULL) {
+        glob_stats st;
+        glob_set_stats(b->ctx.set, &st);
+        bench_set_counter(state, "dfa_states", st.dfa_states, BENCH_COUNTER_PLAIN);
+    }
+}
+
+static void bm_automaton(bench_state *state, void *arg)
+{
+    glob_bench *b = arg;
+    b->ctx.set = NULL; /* another benchmark may have reused the arena */
+    if (glob_compiled(b) == NULL) {
+        bench_skip_with_error(state, "the set does not compile");
+        return;
+    }
+    size_t hits = 0, at = 0;
+    for (uint64_t i = 0; i < state->iterations; i++) {
+        hits += run_automaton(&b->ctx, &b->subjects->items[at]);
+        if (++at == b->subjects->n)
+            at = 0;
+    }
+    bench_do_not_optimize_u64(hits);
+    glob_report(state, b);
+}
+
+static void bm_glob_reference(bench_state *state, void *arg)
+{
+    glob_bench *b = arg;
+    size_t hits = 0, at = 0;
+    for (uint64_t i = 0; i < state->iterations; i++) {
+        hits += run_reference(&b->ctx, &b->subjects->items[at]);
+        if (++at == b->subjects->n)
+            at = 0;
+    }
+    bench_do_not_optimize_u64(hits);
+    bench_set_items_processed(state, state->iterations);
+    bench_set_counter(state, "patterns", (double)b->ctx.count, BENCH_COUNTER_PLAIN);
+}
+
+static void add_pair(bench_registry *registry, glob_kind kind, size_t size)
+{
+    glob_bench *b = calloc(1, sizeof *b);
+    b->kind = kind;
+    b->size = size;
+    const char *what = kind == GLOB_KIND_ACTION ? "action" : "resource";
+    char name[64];
+    char *reference = malloc(BENCH_NAME_MAX);
+    if (size)
+        snprintf(name, sizeof name, "glob/%s/patterns:%zu", what, size);
+    else
+        snprintf(name, sizeof name, "glob/%s/patterns:corpus", what);
+    snprintf(reference, BENCH_NAME_MAX, "%s/reference", name);
+    bench_def *fast = bench_register(registry, name, bm_automaton, b);
+    bench_def *slow = bench_register(registry, reference, bm_glob_reference, b);
+    if (fast == NULL || slow == NULL)
+        return;
+    fast->setup = slow->setup = glob_setup;
+    fast->baseline = reference;
+}
+
+void register_glob_benchmarks(bench_registry *registry)
+{
+    static const size_t sizes[] = {1, 10, 100, 1000, 10000, 0};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        add_pair(registry, GLOB_KIND_ACTION, sizes[i]);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        add_pair(registry, GLOB_KIND_RESOURCE, sizes[i]);
 }

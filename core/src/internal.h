@@ -67,6 +67,10 @@ IAM_INTERNAL bool text_equals(const char *a, size_t alen, const char *lit);
  * limit (or a string is over 257 bytes); for "did you mean" messages. */
 IAM_INTERNAL size_t text_edit_distance(iam_str a, iam_str b, size_t limit);
 
+/* The offsets of the first `want` (at most 5) ':' of s (an ARN's field
+ * separators), eight bytes at a time; returns how many were found. */
+IAM_INTERNAL unsigned text_arn_colons(const char *s, size_t n, size_t at[5], unsigned want);
+
 /* ASCII lower case; other bytes unchanged (hot: inline). */
 static inline unsigned char text_lower_ascii(unsigned char c)
 {

@@ -38,3 +38,44 @@ size_t text_edit_distance(iam_str a, iam_str b, size_t limit) /* see internal.h 
     }
     return row[b.len] > limit ? limit + 1 : row[b.len];
 }
+
+/* High bit set in exactly the bytes of x that are ':' (no false positives:
+ * the sum cannot carry between bytes once their high bits are masked). */
+static uint64_t colon_bytes(uint64_t x)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+    uint64_t t = x ^ 0x3A3A3A3A3A3A3A3Aull;
+    return ~(((t & low7) + low7) | t | low7);
+}
+
+/* Bytes s[i..i+8) as a little-endian word; past n the bytes are 0xFF
+ * (never ':'). Strings of 8 bytes or more are read with overlapping
+ * 8-byte loads, never past their end. */
+static uint64_t load_word(const char *s, size_t i, size_t n)
+{
+    uint64_t x = 0;
+    size_t take = n - i < 8 ? n - i : 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (take == 8) {
+        memcpy(&x, s + i, 8);
+        return x;
+    }
+    if (n >= 8) {
+        memcpy(&x, s + n - 8, 8);
+        return (x >> (8 * (8 - take))) | (~0ull << (8 * take));
+    }
+#endif
+    for (size_t j = 0; j < take; j++)
+        x |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+    return take == 8 ? x : x | (~0ull << (8 * take));
+}
+
+unsigned text_arn_colons(const char *s, size_t n, size_t at[5], unsigned want)
+{
+    unsigned found = 0;
+    want = want < 5 ? want : 5;
+    for (size_t i = 0; i < n && found < want; i += 8)
+        for (uint64_t m = colon_bytes(load_word(s, i, n)); m != 0 && found < want; m &= m - 1)
+            at[found++] = i + (size_t)__builtin_ctzll(m) / 8; /* lane k is byte i + k */
+    return found;
+}

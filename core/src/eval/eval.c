@@ -1,14 +1,13 @@
 /*
  * eval.c — iam_eval: which statements apply to a request, and the decision
  * AWS's evaluation logic gives (spec §6.3). Pure: no heap, no globals, a
- * bounded stack (bitsets over at most EVAL_MAX_STATEMENTS statements).
+ * bounded stack (span lists of the automata, whatever the set's size).
  */
 #include "eval_internal.h"
 
 #include "../glob/glob.h"
 
 #define EVAL_MAX_SPANS 512u
-#define BITSET_WORDS (EVAL_MAX_STATEMENTS / 64u)
 
 typedef struct tally {
     bool deny;                       /* a Deny applied anywhere */
@@ -17,14 +16,6 @@ typedef struct tally {
     uint8_t allow_scp, allow_rcp;    /* bit L: level L has an applicable Allow */
 } tally;
 
-typedef struct eval_scratch {
-    uint64_t action_hit[BITSET_WORDS];
-    uint64_t resource_hit[BITSET_WORDS];
-    uint64_t seen[BITSET_WORDS];
-} eval_scratch;
-
-static bool bit_get(const uint64_t *b, uint32_t i) { return (b[i / 64] >> (i % 64)) & 1u; }
-static void bit_set(uint64_t *b, uint32_t i) { b[i / 64] |= 1ull << (i % 64); }
 
 const char *iam_decision_name(iam_decision d) /* see iamgate.h */
 {
@@ -59,43 +50,26 @@ static void explain_missing(iam_explain *ex, iam_str key)
 
 /* ---- principals of resource-based policies (spec §6.4) ---- */
 
-/* Where the next ':' at or after p is, or NULL (memchr: these run on every
- * request's principal and resource, so no byte-at-a-time loops). */
-static const char *next_colon(const char *p, const char *end)
-{
-    return p < end ? memchr(p, ':', (size_t)(end - p)) : NULL;
-}
-
-/* Field i (0..5) of an ARN; the sixth is the rest. Empty when absent. */
+/* Field i (0..5) of an ARN; the sixth is the rest. Empty when absent.
+ * (These run on every request's principal and resource: colons are found
+ * eight bytes at a time.) */
 static iam_str arn_field(iam_str arn, int i)
 {
     iam_str none = {"", 0};
-    if (arn.len == 0)
+    size_t at[5];
+    unsigned found = arn.len != 0 ? text_arn_colons(arn.ptr, arn.len, at, 5) : 0;
+    if (found < (unsigned)i || arn.len == 0)
         return none;
-    const char *p = arn.ptr, *end = arn.ptr + arn.len;
-    for (int f = 0; f < i; f++) {
-        const char *colon = next_colon(p, end);
-        if (colon == NULL)
-            return none;
-        p = colon + 1;
-    }
-    const char *stop = i < 5 ? next_colon(p, end) : NULL;
-    iam_str out = {p, (size_t)((stop != NULL ? stop : end) - p)};
+    size_t start = i == 0 ? 0 : at[i - 1] + 1;
+    size_t stop = i < 5 && (unsigned)i < found ? at[i] : arn.len;
+    iam_str out = {arn.ptr + start, stop - start};
     return out;
 }
 
 static bool arn_has_six_fields(iam_str arn)
 {
-    if (arn.len == 0)
-        return false;
-    const char *p = arn.ptr, *end = arn.ptr + arn.len;
-    for (int f = 0; f < 5; f++) {
-        const char *colon = next_colon(p, end);
-        if (colon == NULL)
-            return false;
-        p = colon + 1;
-    }
-    return true;
+    size_t at[5];
+    return arn.len != 0 && text_arn_colons(arn.ptr, arn.len, at, 5) == 5;
 }
 
 static bool same_str(iam_str a, iam_str b)
@@ -175,7 +149,268 @@ static bool principal_applies(const iam_statement *st, iam_str caller, bool *exa
     return named;
 }
 
+/* ---- what a decision needs to know about the request ---- */
+
+/* Facts about the request that decide() and the SCP/RCP rules read, each
+ * found on first use (most decisions need one or none of them): -1 while
+ * unknown. */
+typedef struct request_facts {
+    const iam_request *req;
+    int8_t service_linked;   /* SCPs skip the caller (spec §6.3 note 2) */
+    int8_t federated_user;   /* needs a session policy (§6.3 step 7) */
+    int8_t user;             /* an IAM user (§6.4) */
+    int8_t chime_action;     /* RCPs do not apply (§6.7) */
+} request_facts;
+
+static inline bool starts_with(iam_str s, const char *prefix, size_t n)
+{
+    return s.len > n && memcmp(s.ptr, prefix, n) == 0;
+}
+
+/* Whether field 2 of an ARN (the service) is service: a plain loop, as
+ * the field is within the first dozen bytes. */
+static inline bool arn_service_is(iam_str arn, const char *service, size_t n)
+{
+    size_t colons = 0, i = 0;
+    if (arn.len > 8 && memcmp(arn.ptr, "arn:aws:", 8) == 0)
+        colons = 2, i = 8; /* the commercial partition: one comparison */
+    while (i < arn.len && colons < 2)
+        colons += arn.ptr[i++] == ':';
+    return colons == 2 && arn.len - i > n && memcmp(arn.ptr + i, service, n) == 0 &&
+           arn.ptr[i + n] == ':';
+}
+
+/* Whether the caller's ARN is arn:P:SERVICE:R:A:RESOURCE with RESOURCE
+ * starting with prefix. The service is checked first: it rules out most
+ * callers cheaply. */
+static inline bool caller_is(iam_str caller, const char *service, const char *prefix)
+{
+    return arn_service_is(caller, service, strlen(service)) &&
+           starts_with(arn_field(caller, 5), prefix, strlen(prefix));
+}
+
+/* The request's service prefix equals vendor (ignoring case). */
+static bool action_vendor_is(iam_str action, const char *vendor)
+{
+    size_t n = strlen(vendor);
+    if (action.len <= n || action.ptr[n] != ':')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (text_lower_ascii((unsigned char)action.ptr[i]) != (unsigned char)vendor[i])
+            return false;
+    return true;
+}
+
+static bool fact(int8_t *known, bool (*find)(const iam_request *), const iam_request *req)
+{
+    if (*known < 0)
+        *known = find(req);
+    return *known;
+}
+
+static bool find_service_linked(const iam_request *req)
+{
+    return caller_is(req->principal, "iam", "role/aws-service-role/") ||
+           caller_is(req->principal, "sts", "assumed-role/AWSServiceRoleFor");
+}
+
+static bool find_federated_user(const iam_request *req)
+{
+    return caller_is(req->principal, "sts", "federated-user/");
+}
+
+static bool find_user(const iam_request *req)
+{
+    return caller_is(req->principal, "iam", "user/");
+}
+
+static bool find_chime_action(const iam_request *req)
+{
+    return action_vendor_is(req->action, "chime");
+}
+
+/* Spec §6.5: the caller's account and the resource's, when both are known
+ * and differ, make a cross-account request. */
+static bool cross_account(const iam_request *req)
+{
+    if (req->resource.len < 5) /* "*": no account to compare */
+        return false;
+    iam_str b = arn_account(req->resource);
+    if (b.len == 0) /* "*" and most wildcard-only requests: no account to compare */
+        return false;
+    iam_str a = arn_account(req->principal);
+    return a.len != 0 && !same_str(a, b);
+}
+
+/* SCPs skip service-linked roles; RCPs are ignored for chime:* (spec
+ * §6.3 note 2, §6.7: Chime is not an RCP-enabled service). */
+static bool policy_kind_applies(uint8_t kind, request_facts *f)
+{
+    if (kind == IAM_POLICY_SCP)
+        return !fact(&f->service_linked, find_service_linked, f->req);
+    if (kind == IAM_POLICY_RCP)
+        return !fact(&f->chime_action, find_chime_action, f->req);
+    return true;
+}
+
+/* ---- the statements a request reaches, in statement order ---- */
+
+/*
+ * The automaton reports matching statements as spans of sorted owner
+ * lists. Merging them (and the NotAction statements they do not report)
+ * yields each candidate once, in increasing id: no per-request work
+ * proportional to the set's size, and Deny statements, which compile
+ * gives the lowest ids, come first.
+ */
+typedef struct candidate_stream {
+    glob_span action[EVAL_MAX_SPANS];   /* consumed from the front */
+    size_t action_n;
+    const uint32_t *not_action, *not_action_end;
+    /* When the spans do not fit (a DFA can report at every byte of a long
+     * subject), every statement is visited and its patterns matched with
+     * the reference matcher: slow, rare, and never a partial view. */
+    bool scan_all;
+    uint32_t next;
+    const iam_policy_set *set;
+    iam_str subject;
+} candidate_stream;
+
+static void candidates_start(const iam_policy_set *set, const iam_request *req,
+                             candidate_stream *cs)
+{
+    size_t n = glob_set_match_spans(set->actions, req->action.ptr, req->action.len, cs->action,
+                                    EVAL_MAX_SPANS);
+    cs->action_n = n;
+    cs->not_action = set->not_actions;
+    cs->not_action_end = set->not_actions + set->not_action_count;
+    cs->scan_all = n > EVAL_MAX_SPANS;
+    cs->next = 0;
+    cs->set = set;
+    cs->subject = req->action;
+}
+
+static bool action_listed(const iam_statement *st, iam_str action)
+{
+    for (uint32_t i = 0; i < st->actions.count; i++)
+        if (glob_match_action_reference(st->actions.items[i].text.ptr, st->actions.items[i].text.len,
+                                        action.ptr, action.len))
+            return true;
+    return false;
+}
+
+static bool candidates_scan(candidate_stream *cs, uint32_t *id)
+{
+    while (cs->next < cs->set->statement_count) {
+        const iam_statement *st = cs->set->statements[cs->next++].ast;
+        if (action_listed(st, cs->subject) != st->not_action) {
+            *id = cs->next - 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Removes id from the front of every span that starts with it. */
+static void candidates_pop(candidate_stream *cs, uint32_t id)
+{
+    for (size_t i = 0; i < cs->action_n; i++)
+        if (cs->action[i].count != 0 && cs->action[i].owners[0] == id) {
+            cs->action[i].owners++;
+            cs->action[i].count--;
+        }
+}
+
+static uint32_t candidates_front(const candidate_stream *cs)
+{
+    uint32_t lowest = UINT32_MAX;
+    for (size_t i = 0; i < cs->action_n; i++)
+        if (cs->action[i].count != 0 && cs->action[i].owners[0] < lowest)
+            lowest = cs->action[i].owners[0];
+    return lowest;
+}
+
+/* The next statement whose Action list matches or whose NotAction list
+ * does not; false at the end. */
+static bool candidates_next(candidate_stream *cs, uint32_t *id)
+{
+    if (cs->scan_all)
+        return candidates_scan(cs, id);
+    for (;;) {
+        uint32_t reported = candidates_front(cs);
+        uint32_t not_action = cs->not_action < cs->not_action_end ? *cs->not_action : UINT32_MAX;
+        if (reported == UINT32_MAX && not_action == UINT32_MAX)
+            return false;
+        if (not_action < reported) { /* a NotAction statement the automaton did not report */
+            cs->not_action++;
+            *id = not_action;
+            return true;
+        }
+        candidates_pop(cs, reported);
+        if (not_action == reported) { /* its NotAction list names the action */
+            cs->not_action++;
+            continue;
+        }
+        *id = reported;
+        return true;
+    }
+}
+
 /* ---- one statement ---- */
+
+/* The Resource side, matched only when a candidate needs it. */
+typedef struct resource_hits {
+    bool matched;                       /* the automaton has run */
+    bool complete;                      /* its spans fit */
+    glob_span spans[EVAL_MAX_SPANS];
+    size_t n;
+} resource_hits;
+
+static bool owners_contain(const glob_span *s, uint32_t id)
+{
+    size_t lo = 0, hi = s->count; /* lists are sorted: binary search */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->owners[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->count && s->owners[lo] == id;
+}
+
+/* The statement's patterns that went to the automaton, matched with the
+ * reference matcher (when the automaton's spans did not fit). */
+static bool resource_listed(const compiled_statement *st, iam_str resource)
+{
+    for (uint32_t i = 0; i < st->ast->resources.count; i++) {
+        iam_str p = st->ast->resources.items[i].text;
+        size_t from = variables_resource_part(p);
+        iam_str part = {p.ptr + from, p.len - from};
+        if (st->resource_variables && variables_present(part))
+            continue; /* substituted per request instead */
+        if (glob_match_resource_reference(p.ptr, p.len, resource.ptr, resource.len))
+            return true;
+    }
+    return false;
+}
+
+/* Whether the automaton reports statement id for the request's resource. */
+static bool resource_reported(const iam_policy_set *set, resource_hits *rh, uint32_t id,
+                              const iam_request *req)
+{
+    if (!rh->matched) {
+        rh->matched = true;
+        rh->n = glob_set_match_spans(set->resources, req->resource.ptr, req->resource.len,
+                                     rh->spans, EVAL_MAX_SPANS);
+        rh->complete = rh->n <= EVAL_MAX_SPANS;
+    }
+    if (!rh->complete)
+        return resource_listed(&set->statements[id], req->resource);
+    for (size_t i = 0; i < rh->n; i++)
+        if (owners_contain(&rh->spans[i], id))
+            return true;
+    return false;
+}
 
 /* The statement's Resource patterns that hold variables, substituted for
  * this request (an unresolvable one matches nothing, spec §4.3). */
@@ -196,13 +431,14 @@ static bool variable_resource_hit(const compiled_statement *st, const iam_reques
 }
 
 /* A statement without a resource list (possible only in resource-based
- * policies) covers the resource the policy is attached to. */
-static bool resource_applies(const compiled_statement *st, const eval_scratch *scratch, uint32_t id,
-                             const iam_request *req)
+ * policies) covers the resource the policy is attached to. "*" in the list
+ * matches every resource without asking the automaton. */
+static bool resource_applies(const iam_policy_set *set, const compiled_statement *st, uint32_t id,
+                             const iam_request *req, resource_hits *rh)
 {
     if (!st->ast->resources.present)
         return true;
-    bool hit = bit_get(scratch->resource_hit, id) ||
+    bool hit = st->resource_star || (st->resource_patterns && resource_reported(set, rh, id, req)) ||
                (st->resource_variables && variable_resource_hit(st, req));
     return st->ast->not_resource ? !hit : hit;
 }
@@ -218,6 +454,8 @@ static bool statement_applies(const compiled_statement *st, const iam_request *r
             holds = false;
         if (missing)
             explain_missing(ex, st->conditions[c].ast->key);
+        if (!holds && ex == NULL)
+            return false; /* the rest only matter to the explanation */
     }
     return holds;
 }
@@ -242,133 +480,104 @@ static void tally_statement(tally *t, const compiled_statement *st, bool caller_
     }
 }
 
-static bool caller_is_service_linked(iam_str principal);
-static bool action_vendor_is(iam_str action, const char *vendor);
+/* Everything one decision reads, on the stack of iam_eval. */
+typedef struct eval_run {
+    const iam_policy_set *set;
+    const iam_request *req;
+    request_facts facts;
+    resource_hits resources;
+} eval_run;
 
-/* SCPs skip service-linked roles; RCPs are ignored for chime:* (spec
- * §6.3 note 2, §6.7: Chime is not an RCP-enabled service). */
-static bool policy_kind_applies(uint8_t kind, const iam_request *req)
+/* Whether statement id applies to the request (kind, resource, principal,
+ * conditions); *exact when a resource policy names the caller itself. */
+static bool statement_reached(eval_run *run, uint32_t id, iam_explain *ex, bool *exact)
 {
-    if (kind == IAM_POLICY_SCP)
-        return !caller_is_service_linked(req->principal);
-    if (kind == IAM_POLICY_RCP)
-        return !action_vendor_is(req->action, "chime");
-    return true;
-}
-
-/* Evaluates statement id once (the automaton may report it twice). */
-static void consider(const iam_policy_set *set, uint32_t id, const iam_request *req,
-                     eval_scratch *scratch, tally *t, iam_explain *ex)
-{
-    if (bit_get(scratch->seen, id))
-        return;
-    bit_set(scratch->seen, id);
-    const compiled_statement *st = &set->statements[id];
-    if (!policy_kind_applies(st->kind, req) || !resource_applies(st, scratch, id, req))
-        return;
-    bool exact = false;
+    const compiled_statement *st = &run->set->statements[id];
+    *exact = false;
+    if (!policy_kind_applies(st->kind, &run->facts) ||
+        !resource_applies(run->set, st, id, run->req, &run->resources))
+        return false;
     if (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
-        !principal_applies(st->ast, req->principal, &exact))
-        return;
-    if (!statement_applies(st, req, ex))
-        return;
-    tally_statement(t, st, exact);
+        !principal_applies(st->ast, run->req->principal, exact))
+        return false;
+    return statement_applies(st, run->req, ex);
 }
 
 /* ---- the decision (spec §6.3) ---- */
 
-/* Whether the resource part of an ARN (after the account) starts with
- * prefix: "user/", "federated-user/", "role/aws-service-role/"... */
-static bool arn_resource_starts(iam_str arn, const char *prefix)
-{
-    iam_str part = arn_field(arn, 5); /* empty unless the ARN has six fields */
-    size_t n = strlen(prefix);
-    return part.len > n && memcmp(part.ptr, prefix, n) == 0;
-}
-
-static bool caller_is_user(iam_str principal)
-{
-    return arn_resource_starts(principal, "user/");
-}
-
-/* SCPs do not apply to service-linked roles (spec §6.3 note 2). */
-static bool caller_is_service_linked(iam_str principal)
-{
-    return arn_resource_starts(principal, "role/aws-service-role/") ||
-           arn_resource_starts(principal, "assumed-role/AWSServiceRoleFor");
-}
-
-/* The request's service prefix equals vendor (ignoring case). */
-static bool action_vendor_is(iam_str action, const char *vendor)
-{
-    size_t n = strlen(vendor);
-    if (action.len <= n || action.ptr[n] != ':')
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (text_lower_ascii((unsigned char)action.ptr[i]) != (unsigned char)vendor[i])
-            return false;
-    return true;
-}
-
-/* Spec §6.5: the caller's account and the resource's, when both are known
- * and differ, make a cross-account request. */
-static bool cross_account(const iam_request *req)
-{
-    iam_str b = arn_account(req->resource);
-    if (b.len == 0) /* "*" and most wildcard-only requests: no account to compare */
-        return false;
-    iam_str a = arn_account(req->principal);
-    return a.len != 0 && (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0);
-}
-
-static iam_decision decide(const iam_policy_set *set, const tally *t, const iam_request *req)
+/* Every check only ever turns an Allow into an implicit deny, so the
+ * request facts are looked at only when an Allow is still possible. */
+static iam_decision decide(const iam_policy_set *set, const tally *t, request_facts *f)
 {
     if (t->deny)
         return IAM_DENY_EXPLICIT;
-    uint8_t scp_levels = set->scp_levels && policy_kind_applies(IAM_POLICY_SCP, req) ? set->scp_levels : 0;
-    uint8_t rcp_levels = set->rcp_levels && policy_kind_applies(IAM_POLICY_RCP, req) ? set->rcp_levels : 0;
+    if (!t->allow_identity && !t->allow_resource)
+        return IAM_DENY_IMPLICIT;
+    uint8_t scp_levels = set->scp_levels && policy_kind_applies(IAM_POLICY_SCP, f) ? set->scp_levels : 0;
+    uint8_t rcp_levels = set->rcp_levels && policy_kind_applies(IAM_POLICY_RCP, f) ? set->rcp_levels : 0;
     if ((scp_levels & ~t->allow_scp) != 0 || (rcp_levels & ~t->allow_rcp) != 0)
         return IAM_DENY_IMPLICIT; /* a level without an Allow (spec §6.3 step 2, §10 row 18) */
     bool session = set->has_kind[IAM_POLICY_SESSION];
-    if (!session && arn_resource_starts(req->principal, "federated-user/"))
-        return IAM_DENY_IMPLICIT; /* §6.3 step 7: a federation token needs a session policy */
     bool ceilings = (!set->has_kind[IAM_POLICY_BOUNDARY] || t->allow_boundary) &&
                     (!session || t->allow_session);
-    if (cross_account(req)) /* §6.5: both accounts must allow */
-        return t->allow_resource && t->allow_identity && ceilings ? IAM_ALLOW : IAM_DENY_IMPLICIT;
     /* §6.4: a resource policy naming an IAM user or a session itself grants
      * past implicit denies of the identity side; naming a role, the
      * boundary and session policy still limit it. */
-    if (t->allow_resource && t->resource_grants_alone && (caller_is_user(req->principal) ||
-                                                          !set->has_kind[IAM_POLICY_SESSION]))
-        return IAM_ALLOW;
-    if ((t->allow_identity || t->allow_resource) && ceilings)
-        return IAM_ALLOW;
-    return IAM_DENY_IMPLICIT;
+    bool granted_alone = t->allow_resource && t->resource_grants_alone &&
+                         (!session || fact(&f->user, find_user, f->req));
+    if (!ceilings && !granted_alone)
+        return IAM_DENY_IMPLICIT;
+    if (!session && fact(&f->federated_user, find_federated_user, f->req))
+        return IAM_DENY_IMPLICIT; /* §6.3 step 7: a federation token needs a session policy */
+    if (cross_account(f->req)) /* §6.5: both accounts must allow */
+        return t->allow_resource && t->allow_identity && ceilings ? IAM_ALLOW : IAM_DENY_IMPLICIT;
+    return IAM_ALLOW;
 }
 
-/* The deciding statements (spec §6.6): a second, cheap pass over what was
- * considered, now that the decision is known. */
-static void explain_decision(const iam_policy_set *set, iam_decision d, const iam_request *req,
-                             const eval_scratch *scratch, iam_explain *ex)
+/*
+ * Tallies every candidate that applies. Without an explanation to write it
+ * stops as soon as the answer is final: at the first applicable Deny, or,
+ * once the Deny statements (the lowest ids) are behind, at the first
+ * Allow that makes decide() allow (decide() only grows with more Allows).
+ */
+static iam_decision consider_all(eval_run *run, tally *t, iam_explain *ex)
+{
+    candidate_stream cs;
+    candidates_start(run->set, run->req, &cs);
+    uint32_t id;
+    while (candidates_next(&cs, &id)) {
+        bool exact;
+        if (!statement_reached(run, id, ex, &exact))
+            continue;
+        tally_statement(t, &run->set->statements[id], exact);
+        if (ex != NULL)
+            continue;
+        if (t->deny)
+            return IAM_DENY_EXPLICIT;
+        if (id >= run->set->deny_count && decide(run->set, t, &run->facts) == IAM_ALLOW)
+            return IAM_ALLOW;
+    }
+    return decide(run->set, t, &run->facts);
+}
+
+/* The deciding statements (spec §6.6): a second pass over the candidates,
+ * now that the decision is known. */
+static void explain_decision(eval_run *run, iam_decision d, iam_explain *ex)
 {
     if (ex == NULL || d == IAM_DENY_IMPLICIT)
         return;
-    for (uint32_t id = 0; id < set->statement_count; id++) {
-        const compiled_statement *st = &set->statements[id];
-        if (!bit_get(scratch->seen, id))
-            continue;
+    candidate_stream cs;
+    candidates_start(run->set, run->req, &cs);
+    uint32_t id;
+    while (candidates_next(&cs, &id)) {
+        const compiled_statement *st = &run->set->statements[id];
         bool wanted = d == IAM_DENY_EXPLICIT ? st->effect == IAM_EFFECT_DENY
                                              : st->effect == IAM_EFFECT_ALLOW &&
                                                    (st->kind == IAM_POLICY_IDENTITY ||
                                                     st->kind == IAM_POLICY_RESOURCE);
-        bool exact = false;
-        if (!wanted || !policy_kind_applies(st->kind, req) || !resource_applies(st, scratch, id, req) ||
-            (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
-             !principal_applies(st->ast, req->principal, &exact)) ||
-            !statement_applies(st, req, NULL))
-            continue;
-        explain_statement(ex, st);
+        bool exact;
+        if (wanted && statement_reached(run, id, NULL, &exact))
+            explain_statement(ex, st);
     }
 }
 
@@ -393,36 +602,6 @@ static bool request_valid(const iam_request *r)
     return true;
 }
 
-/* Marks the owners the automaton reports. False when they did not fit in
- * the span buffer (a DFA can report at every byte of a long subject): the
- * unmarked statements could include a Deny, so the caller denies. */
-static bool mark_spans(const glob_set *gs, iam_str subject, uint64_t *bits)
-{
-    glob_span spans[EVAL_MAX_SPANS];
-    size_t n = glob_set_match_spans(gs, subject.ptr, subject.len, spans, EVAL_MAX_SPANS);
-    if (n > EVAL_MAX_SPANS)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        for (uint32_t k = 0; k < spans[i].count; k++)
-            bit_set(bits, spans[i].owners[k]);
-    return true;
-}
-
-static void consider_all(const iam_policy_set *set, const iam_request *req, eval_scratch *scratch,
-                         tally *t, iam_explain *ex)
-{
-    /* Action statements the automaton reported; NotAction ones it did not. */
-    for (uint32_t w = 0; w < (set->statement_count + 63) / 64; w++)
-        for (uint64_t bits = scratch->action_hit[w]; bits != 0; bits &= bits - 1) {
-            uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
-            if (!set->statements[id].ast->not_action)
-                consider(set, id, req, scratch, t, ex);
-        }
-    for (uint32_t i = 0; i < set->not_action_count; i++)
-        if (!bit_get(scratch->action_hit, set->not_actions[i]))
-            consider(set, set->not_actions[i], req, scratch, t, ex);
-}
-
 iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
                       iam_explain *explain) /* see iamgate.h */
 {
@@ -432,18 +611,16 @@ iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
     }
     if (set == NULL || request == NULL || !request_valid(request))
         return IAM_DENY_IMPLICIT;
-    eval_scratch scratch;
-    size_t words = (set->statement_count + 63) / 64;
-    memset(scratch.action_hit, 0, words * sizeof(uint64_t));
-    memset(scratch.resource_hit, 0, words * sizeof(uint64_t));
-    memset(scratch.seen, 0, words * sizeof(uint64_t));
-    if (!mark_spans(set->actions, request->action, scratch.action_hit) ||
-        !mark_spans(set->resources, request->resource, scratch.resource_hit))
-        return IAM_DENY_IMPLICIT; /* fail closed, never a partial view */
+    eval_run run;
+    run.set = set;
+    run.req = request;
+    run.resources.matched = false;
+    run.facts.req = request;
+    run.facts.service_linked = run.facts.federated_user = -1;
+    run.facts.user = run.facts.chime_action = -1;
     tally t;
     memset(&t, 0, sizeof t);
-    consider_all(set, request, &scratch, &t, explain);
-    iam_decision d = decide(set, &t, request);
-    explain_decision(set, d, request, &scratch, explain);
+    iam_decision d = consider_all(&run, &t, explain);
+    explain_decision(&run, d, explain);
     return d;
 }

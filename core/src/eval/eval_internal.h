@@ -10,7 +10,7 @@
 #include "../base/values.h"
 #include "../glob/glob_set.h"
 
-#define EVAL_MAX_STATEMENTS 65536u  /* bounds the stack bitsets of iam_eval */
+#define EVAL_MAX_STATEMENTS 1048576u /* a set's statements (ids fit the automata's lists) */
 #define EVAL_MAX_LEVELS 8u          /* SCP / RCP organisation levels */
 
 /* One policy value of a condition, parsed once at compile time for its
@@ -41,14 +41,20 @@ typedef struct compiled_statement {
     uint8_t kind;                   /* iam_policy_kind */
     uint8_t level;
     uint8_t effect;
+    bool resource_star;             /* the Resource list holds "*" (matches all) */
+    bool resource_patterns;         /* some other pattern is in the automaton */
     bool resource_variables;        /* some Resource pattern holds ${...}: those
                                        are matched per request, the rest by the
                                        automaton */
 } compiled_statement;
 
+/* Statement ids put every Deny before every Allow (each group in input
+ * order), so that iam_eval, visiting candidates by id, has seen every
+ * Deny when it reaches the first Allow. */
 struct iam_policy_set {
     const compiled_statement *statements;
     uint32_t statement_count;
+    uint32_t deny_count;            /* ids below it are the Deny statements */
     const glob_set *actions;        /* owner = statement index */
     const glob_set *resources;
     const uint32_t *not_actions;    /* statements whose list is NotAction */

@@ -59,21 +59,29 @@ static void add_patterns(glob_input *dst, size_t *n, const iam_value_list *l, ui
     }
 }
 
-/* Resource patterns without variables go to the automaton; the statement
- * notes whether others remain for per-request substitution. */
-static bool add_resource_patterns(glob_input *dst, size_t *n, const iam_value_list *l,
-                                  uint32_t owner, bool variables)
+static bool is_star(const iam_value *v)
 {
-    bool deferred = false;
+    return v->text.len == 1 && v->text.ptr[0] == '*';
+}
+
+/* Resource patterns go to the automaton, except "*" (a flag: it matches
+ * every request, and as one of thousands of owners of the automaton's
+ * "always" list it would cost every request) and those with variables
+ * (substituted per request). */
+static void add_resource_patterns(glob_input *dst, size_t *n, const iam_value_list *l,
+                                  uint32_t owner, bool variables, compiled_statement *out)
+{
     for (uint32_t i = 0; i < l->count; i++) {
-        if (resource_has_variable(variables, &l->items[i])) {
-            deferred = true;
-            continue;
+        if (is_star(&l->items[i])) {
+            out->resource_star = true;
+        } else if (resource_has_variable(variables, &l->items[i])) {
+            out->resource_variables = true;
+        } else {
+            glob_input in = {l->items[i].text.ptr, l->items[i].text.len, owner};
+            dst[(*n)++] = in;
+            out->resource_patterns = true;
         }
-        glob_input in = {l->items[i].text.ptr, l->items[i].text.len, owner};
-        dst[(*n)++] = in;
     }
-    return deferred;
 }
 
 static size_t count_patterns(const iam_policy_input *inputs, size_t count, uint32_t *statements,
@@ -105,8 +113,7 @@ static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint3
     out->effect = st->effect;
     bool variables = in->policy->version == IAM_VERSION_2012_10_17;
     add_patterns(cc->actions, &cc->action_n, &st->actions, id);
-    out->resource_variables =
-        add_resource_patterns(cc->resources, &cc->resource_n, &st->resources, id, variables);
+    add_resource_patterns(cc->resources, &cc->resource_n, &st->resources, id, variables, out);
     return compile_conditions(cc, st, variables, out);
 }
 
@@ -133,13 +140,22 @@ static bool index_not_actions(compile_ctx *cc, iam_policy_set *set, compiled_sta
     return true;
 }
 
-static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)
+/* Compiles the statements of one effect, in input order, from id on. */
+static bool compile_effect(compile_ctx *cc, uint8_t effect, compiled_statement *st, uint32_t *id)
 {
-    compiled_statement *st = arena_alloc(cc->arena, (cc->statements + 1) * sizeof *st,
-                                         _Alignof(compiled_statement));
-    if (st == NULL)
-        return IAM_E_NOMEM;
-    uint32_t id = 0;
+    for (size_t i = 0; i < cc->count; i++)
+        for (uint32_t s = 0; s < cc->inputs[i].policy->statement_count; s++) {
+            if (cc->inputs[i].policy->statements[s].effect != effect)
+                continue;
+            if (!compile_statement(cc, &cc->inputs[i], (uint32_t)i, s, *id, &st[*id]))
+                return false;
+            (*id)++;
+        }
+    return true;
+}
+
+static void note_kinds(compile_ctx *cc, iam_policy_set *set)
+{
     for (size_t i = 0; i < cc->count; i++) {
         /* a policy's presence counts even when all its statements fail to apply */
         set->has_kind[cc->inputs[i].kind] = true;
@@ -147,10 +163,22 @@ static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)
             set->scp_levels |= (uint8_t)(1u << cc->inputs[i].level);
         if (cc->inputs[i].kind == IAM_POLICY_RCP)
             set->rcp_levels |= (uint8_t)(1u << cc->inputs[i].level);
-        for (uint32_t s = 0; s < cc->inputs[i].policy->statement_count; s++, id++)
-            if (!compile_statement(cc, &cc->inputs[i], (uint32_t)i, s, id, &st[id]))
-                return IAM_E_NOMEM;
     }
+}
+
+static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)
+{
+    compiled_statement *st = arena_alloc(cc->arena, (cc->statements + 1) * sizeof *st,
+                                         _Alignof(compiled_statement));
+    if (st == NULL)
+        return IAM_E_NOMEM;
+    note_kinds(cc, set);
+    uint32_t id = 0;
+    if (!compile_effect(cc, IAM_EFFECT_DENY, st, &id))
+        return IAM_E_NOMEM;
+    set->deny_count = id;
+    if (!compile_effect(cc, IAM_EFFECT_ALLOW, st, &id))
+        return IAM_E_NOMEM;
     set->statements = st;
     set->statement_count = cc->statements;
     if (!index_not_actions(cc, set, st))

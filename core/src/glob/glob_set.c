@@ -74,7 +74,7 @@ struct glob_set {
 /* ---------------------------------------------------------------------- */
 
 /* Defined with the matching code below; compile and match must agree. */
-static uint32_t hash_folded_fast(const char *s, size_t n);
+static uint32_t hash_folded_fast(const char *s, size_t n, size_t readable);
 
 
 static int compare_folded(const char *a, size_t an, const char *b, size_t bn)
@@ -134,7 +134,7 @@ static bool has_wildcard(const char *s, size_t n)
 static uint32_t group_for(builder *b, const char *key, size_t len)
 {
     uint32_t mask = b->group_slot_cap - 1;
-    uint32_t slot = hash_folded_fast(key, len) & mask;
+    uint32_t slot = hash_folded_fast(key, len, len) & mask;
     for (; key != NULL && b->group_slots[slot] != 0; slot = (slot + 1) & mask) {
         uint32_t g = b->group_slots[slot] - 1;
         if (b->group_keys[g] != NULL && b->group_key_lens[g] == len &&
@@ -409,7 +409,8 @@ static void build_group(builder *b, uint32_t group, glob_program *programs)
         program_free(&programs[i]);
 }
 
-static const glob_group *group_find(const glob_set *set, const char *key, size_t len);
+static const glob_group *group_find(const glob_set *set, const char *key, size_t len,
+                                    size_t readable);
 static size_t match_group(const glob_set *set, const glob_group *g, const char *s, size_t len,
                           const char *whole, size_t whole_len, glob_span *out, size_t cap,
                           size_t n);
@@ -426,9 +427,14 @@ static uint32_t table_capacity(size_t n)
     return cap;
 }
 
+/* Keys are zero-padded to whole 8-byte words: matching reads them a word
+ * at a time. */
 static char *folded_copy(builder *b, const char *s, size_t n)
 {
-    char *k = arena_array(b, n ? n : 1, 1, 1);
+    size_t padded = (n / 8 + 1) * 8;
+    char *k = arena_array(b, padded, 1, 8);
+    if (k != NULL)
+        memset(k, 0, padded);
     for (size_t i = 0; k != NULL && i < n; i++)
         k[i] = (char)text_lower_ascii((unsigned char)s[i]);
     return k;
@@ -450,7 +456,7 @@ static int compare_exact(const void *x, const void *y)
 
 static void insert_exact(glob_exact *slots, uint32_t cap, const exact_entry *e, glob_exact value)
 {
-    value.hash = hash_folded_fast(e->text, e->len);
+    value.hash = hash_folded_fast(e->text, e->len, e->len);
     uint32_t slot = value.hash & (cap - 1);
     while (slots[slot].key != NULL)
         slot = (slot + 1) & (cap - 1);
@@ -532,7 +538,7 @@ static bool exact_answer(const glob_set *set, const glob_exact *e, u32_list *all
         ok = list_push(all, set->owners[e->owner_start + i]);
     const char *colon = memchr(e->key, ':', e->key_len);
     size_t vendor_len = (size_t)(colon - e->key);
-    const glob_group *g = set->group_count ? group_find(set, e->key, vendor_len) : NULL;
+    const glob_group *g = set->group_count ? group_find(set, e->key, vendor_len, e->key_len) : NULL;
     glob_span spans[512];
     size_t n = g ? match_group(set, g, colon + 1, e->key_len - vendor_len - 1, e->key, e->key_len,
                                spans, 512, 0)
@@ -610,7 +616,7 @@ static void store_groups(builder *b, glob_set *set)
             continue;
         }
         value.key = folded_copy(b, b->group_keys[g], b->group_key_lens[g]);
-        uint32_t slot = hash_folded_fast(value.key, value.key_len) & (cap - 1);
+        uint32_t slot = hash_folded_fast(value.key, value.key_len, value.key_len) & (cap - 1);
         while (slots[slot].key != NULL)
             slot = (slot + 1) & (cap - 1);
         slots[slot] = value;
@@ -833,19 +839,32 @@ static uint64_t fold8(uint64_t x)
     return x | (upper >> 2);
 }
 
-/* The last n < 8 bytes as the low bytes of a word, without reading past
- * them (a variable-length memcpy would be a library call here). */
-static uint64_t load_tail(const char *s, size_t n)
+/* Bytes s[i..n) (fewer than 8) as the low bytes of a word, the rest zero.
+ * s[0..readable) may be read (readable >= n): with 8 bytes or more, one
+ * load that may overlap bytes already seen, never past readable. */
+static uint64_t load_tail(const char *s, size_t i, size_t n, size_t readable)
 {
-    uint64_t x = 0;
-    for (size_t j = 0; j < n; j++)
-        x |= (uint64_t)(unsigned char)s[j] << (8 * j);
+    size_t r = n - i;
+    if (r == 0)
+        return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (readable >= 8) {
+        uint64_t x;
+        size_t from = i + 8 <= readable ? i : readable - 8;
+        memcpy(&x, s + from, 8);
+        return (x >> (8 * (i - from))) & (~0ull >> (64 - 8 * r));
+    }
+#endif
+    uint64_t x = 0; /* short strings, or big-endian: byte by byte */
+    for (size_t j = 0; j < r; j++)
+        x |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
     return x;
 }
 
-/* Whether s equals key (already folded) ignoring ASCII case, 8 bytes at a
- * time. */
-static bool equals_folded_fast(const char *key, size_t key_len, const char *s, size_t n)
+/* Whether s equals key (folded, zero-padded: see folded_copy) ignoring
+ * ASCII case, 8 bytes at a time; s[0..readable) may be read. */
+static bool equals_folded_fast(const char *key, size_t key_len, const char *s, size_t n,
+                               size_t readable)
 {
     if (key_len != n)
         return false;
@@ -857,29 +876,44 @@ static bool equals_folded_fast(const char *key, size_t key_len, const char *s, s
         if (a != fold8(b))
             return false;
     }
-    return i == n || load_tail(key + i, n - i) == fold8(load_tail(s + i, n - i));
+    uint64_t a;
+    memcpy(&a, key + i, 8);
+    return i == n || a == fold8(load_tail(s, i, n, readable));
 }
 
-static uint32_t hash_folded_fast(const char *s, size_t n)
+/* A hash equal for strings equal ignoring ASCII case: every byte has its
+ * 0x20 bit set (cheaper than folding; it merges a few more non-letters,
+ * which only costs an extra comparison). s[0..readable) may be read. */
+static uint32_t hash_folded_fast(const char *s, size_t n, size_t readable)
 {
+    const uint64_t case_bits = 0x2020202020202020ull;
     uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        h = (h ^ fold8(x)) * 0xFF51AFD7ED558CCDull;
+        h = (h ^ (x | case_bits)) * 0xFF51AFD7ED558CCDull;
     }
     if (i < n)
-        h = (h ^ fold8(load_tail(s + i, n - i))) * 0xFF51AFD7ED558CCDull;
+        h = (h ^ (load_tail(s, i, n, readable) | case_bits)) * 0xFF51AFD7ED558CCDull;
     return (uint32_t)(h ^ (h >> 29) ^ (h >> 47));
 }
 
-static const glob_group *group_find(const glob_set *set, const char *key, size_t len)
+/* The group of key[0..len); key[0..readable) may be read. */
+static const glob_group *group_find(const glob_set *set, const char *key, size_t len,
+                                    size_t readable)
 {
+    if (set->group_count <= 4) { /* few services: comparing beats hashing */
+        for (uint32_t slot = 0; slot < set->group_cap; slot++)
+            if (set->groups[slot].key != NULL &&
+                equals_folded_fast(set->groups[slot].key, set->groups[slot].key_len, key, len, readable))
+                return &set->groups[slot];
+        return NULL;
+    }
     uint32_t mask = set->group_cap - 1;
-    for (uint32_t slot = hash_folded_fast(key, len) & mask; set->groups[slot].key != NULL;
+    for (uint32_t slot = hash_folded_fast(key, len, readable) & mask; set->groups[slot].key != NULL;
          slot = (slot + 1) & mask)
-        if (equals_folded_fast(set->groups[slot].key, set->groups[slot].key_len, key, len))
+        if (equals_folded_fast(set->groups[slot].key, set->groups[slot].key_len, key, len, readable))
             return &set->groups[slot];
     return NULL;
 }
@@ -906,10 +940,10 @@ static size_t match_exact(const glob_set *set, const char *s, size_t len, glob_s
                           size_t cap, size_t n, bool *hit)
 {
     *hit = false;
-    uint32_t mask = set->exact_cap - 1, hash = hash_folded_fast(s, len);
+    uint32_t mask = set->exact_cap - 1, hash = hash_folded_fast(s, len, len);
     for (uint32_t slot = hash & mask; set->exact[slot].key != NULL; slot = (slot + 1) & mask) {
         const glob_exact *e = &set->exact[slot];
-        if (e->hash == hash && equals_folded_fast(e->key, e->key_len, s, len)) {
+        if (e->hash == hash && equals_folded_fast(e->key, e->key_len, s, len, len)) {
             *hit = true;
             return emit_span(set->owners + e->owner_start, e->owner_count, out, cap, n);
         }
@@ -928,7 +962,7 @@ static size_t match_action(const glob_set *set, const char *s, size_t len, glob_
     if (hit && set->exact_complete)
         return n;
     size_t vendor_len = (size_t)(colon - s);
-    const glob_group *g = set->group_count ? group_find(set, s, vendor_len) : NULL;
+    const glob_group *g = set->group_count ? group_find(set, s, vendor_len, len) : NULL;
     if (g != NULL)
         n = match_group(set, g, colon + 1, len - vendor_len - 1, s, len, out, cap, n);
     return n;
@@ -957,7 +991,7 @@ static size_t match_resource(const glob_set *set, const char *s, size_t len, glo
     size_t service_len = 0;
     if (!arn_service(s, len, &service, &service_len))
         return n; /* "*" and non-ARNs: only the pattern "*" (spec §2.3.6) */
-    const glob_group *g = group_find(set, service, service_len);
+    const glob_group *g = group_find(set, service, service_len, (size_t)(s + len - service));
     if (g != NULL)
         n = match_group(set, g, s, len, s, len, out, cap, n);
     if (set->generic != NULL)
