@@ -7,6 +7,7 @@
  * (simdjson through our shim) over the same bytes.
  */
 #include "benchmarks.h"
+#include "keep.h"
 #include "json/json.h"
 #include "test_util.h"
 
@@ -70,9 +71,9 @@ static const char *corpus_setup(void *arg)
         return "corpus/aws-managed-policies.jsonl is missing";
     iam_parser_create(&c->parser);
     c->reader = json_reader_create();
-    iam_arena_init(&c->parse_arena, test_aligned_alloc(PARSE_ARENA_BYTES), PARSE_ARENA_BYTES);
-    iam_arena_init(&c->compile_arena, test_aligned_alloc(COMPILE_ARENA_BYTES), COMPILE_ARENA_BYTES);
-    c->parsed = calloc(c->count, sizeof *c->parsed);
+    iam_arena_init(&c->parse_arena, keep_aligned(PARSE_ARENA_BYTES), PARSE_ARENA_BYTES);
+    iam_arena_init(&c->compile_arena, keep_aligned(COMPILE_ARENA_BYTES), COMPILE_ARENA_BYTES);
+    c->parsed = keep_calloc(c->count, sizeof *c->parsed);
     for (size_t i = 0; i < c->count; i++)
         c->bytes += c->docs[i].doc_len;
     if (parse_all(c) != c->count)

@@ -5,6 +5,7 @@
  * baseline, registered as "<name>/reference".
  */
 #include "benchmarks.h"
+#include "keep.h"
 #include "ref_eval.h"
 #include "workloads.h"
 
@@ -71,9 +72,9 @@ static void bm_reference(bench_state *state, void *arg)
 void register_eval_benchmarks(bench_registry *registry)
 {
     for (size_t i = 0; workload_names[i] != NULL; i++) {
-        eval_bench *b = calloc(1, sizeof *b);
+        eval_bench *b = keep_calloc(1, sizeof *b);
         b->name = workload_names[i];
-        char *reference = malloc(strlen(b->name) + sizeof "/reference");
+        char *reference = keep_alloc(strlen(b->name) + sizeof "/reference");
         sprintf(reference, "%s/reference", b->name);
         bench_def *fast = bench_register(registry, b->name, bm_eval, b);
         bench_def *slow = bench_register(registry, reference, bm_reference, b);

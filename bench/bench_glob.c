@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "benchmarks.h"
+#include "keep.h"
 #include "glob/glob.h"
 #include "glob/glob_set.h"
 #include "test_util.h"
@@ -22,7 +23,7 @@ static void add(list *l, const char *text, size_t len, uint32_t owner)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 4096;
-        l->items = realloc(l->items, l->cap * sizeof *l->items);
+        l->items = keep_realloc(l->items, l->cap * sizeof *l->items);
     }
     glob_input in = {text, len, owner};
     l->items[l->n++] = in;
@@ -74,7 +75,7 @@ static size_t run_reference(const void *ctx, const glob_input *s)
 /* A concrete ARN from a pattern: each '*' or '?' becomes 'x'. */
 static char *concrete(const glob_input *in)
 {
-    char *s = malloc(in->len + 1);
+    char *s = keep_alloc(in->len + 1);
     for (size_t i = 0; i < in->len; i++)
         s[i] = (in->text[i] == '*' || in->text[i] == '?') ? 'x' : in->text[i];
     s[in->len] = '\0';
@@ -92,7 +93,7 @@ static void compact(list *l, size_t keep)
     size_t total = 0;
     for (size_t i = 0; i < l->n; i++)
         total += l->items[i].len;
-    char *buf = malloc(total + 1), *at = buf;
+    char *buf = keep_alloc(total + 1), *at = buf;
     for (size_t i = 0; i < l->n; i++) {
         memcpy(at, l->items[i].text, l->items[i].len);
         l->items[i].text = at;
@@ -106,8 +107,6 @@ typedef struct glob_corpus {
     list actions, resources;            /* patterns, owner = statement */
     list action_subjects, resource_subjects;
     uint32_t owner_count;
-    unsigned char *sets;                /* arena memory for the compiled sets */
-    size_t sets_cap;
 } glob_corpus;
 
 static glob_corpus corpus;
@@ -133,7 +132,7 @@ static const char *glob_corpus_load(glob_corpus *g)
     iam_parser *parser;
     iam_parser_create(&parser);
     size_t cap = (size_t)1 << 30;
-    unsigned char *memory = test_aligned_alloc(cap);
+    unsigned char *memory = keep_aligned(cap);
     iam_arena arena;
     iam_arena_init(&arena, memory, cap / 4);
     for (size_t i = 0; i < n; i++) {
@@ -142,6 +141,7 @@ static const char *glob_corpus_load(glob_corpus *g)
             collect_patterns(g, p, &g->owner_count);
     }
     iam_parser_destroy(parser);
+    corpus_free(docs); /* the patterns point into the arena's copies */
     for (size_t i = 0; i < g->actions.n; i++)
         if (!has_wildcard(&g->actions.items[i]) && memchr(g->actions.items[i].text, ':', g->actions.items[i].len))
             add(&g->action_subjects, g->actions.items[i].text, g->actions.items[i].len, 0);
@@ -153,8 +153,6 @@ static const char *glob_corpus_load(glob_corpus *g)
     compact(&g->resource_subjects, 4096);
     shuffle(g->actions.items, g->actions.n);
     shuffle(g->resources.items, g->resources.n);
-    g->sets = memory + arena.used + 4096;
-    g->sets_cap = cap - arena.used - 4096;
     return NULL;
 }
 
@@ -175,28 +173,22 @@ static const char *glob_setup(void *arg)
         if (error != NULL)
             return error;
     }
-    if (b->ctx.set != NULL || b->ctx.patterns != NULL)
+    if (b->ctx.set != NULL)
         return NULL;
     const list *patterns = b->kind == GLOB_KIND_ACTION ? &corpus.actions : &corpus.resources;
     b->subjects = b->kind == GLOB_KIND_ACTION ? &corpus.action_subjects : &corpus.resource_subjects;
     size_t n = b->size && b->size < patterns->n ? b->size : patterns->n;
-    iam_arena_init(&b->arena, corpus.sets, corpus.sets_cap); /* one set at a time: reused */
     b->ctx.kind = b->kind;
     b->ctx.patterns = patterns->items;
     b->ctx.count = n;
+    /* Each set has its own arena: the automaton and its reference baseline
+     * run one after the other on the same set, compiled here, untimed. */
+    size_t cap = (size_t)1 << 30;
+    iam_arena_init(&b->arena, keep_aligned(cap), cap);
+    if (glob_set_compile(&b->arena, b->kind, b->ctx.patterns, n, corpus.owner_count, NULL, &b->ctx.set) !=
+        IAM_OK)
+        return "the pattern set does not compile";
     return NULL;
-}
-
-/* The set is compiled at the body's first call: the arena is shared by all
- * glob benchmarks, which run one after another. */
-static const glob_set *glob_compiled(glob_bench *b)
-{
-    if (b->ctx.set == NULL) {
-        iam_arena_init(&b->arena, corpus.sets, corpus.sets_cap);
-        glob_set_compile(&b->arena, b->kind, b->ctx.patterns, b->ctx.count, corpus.owner_count, NULL,
-                         &b->ctx.set);
-    }
-    return b->ctx.set;
 }
 
 static void glob_report(bench_state *state, glob_bench *b)
@@ -213,11 +205,6 @@ static void glob_report(bench_state *state, glob_bench *b)
 static void bm_automaton(bench_state *state, void *arg)
 {
     glob_bench *b = arg;
-    b->ctx.set = NULL; /* another benchmark may have reused the arena */
-    if (glob_compiled(b) == NULL) {
-        bench_skip_with_error(state, "the set does not compile");
-        return;
-    }
     size_t hits = 0, at = 0;
     for (uint64_t i = 0; i < state->iterations; i++) {
         hits += run_automaton(&b->ctx, &b->subjects->items[at]);
@@ -244,12 +231,12 @@ static void bm_glob_reference(bench_state *state, void *arg)
 
 static void add_pair(bench_registry *registry, glob_kind kind, size_t size)
 {
-    glob_bench *b = calloc(1, sizeof *b);
+    glob_bench *b = keep_calloc(1, sizeof *b);
     b->kind = kind;
     b->size = size;
     const char *what = kind == GLOB_KIND_ACTION ? "action" : "resource";
     char name[64];
-    char *reference = malloc(BENCH_NAME_MAX);
+    char *reference = keep_alloc(BENCH_NAME_MAX);
     if (size)
         snprintf(name, sizeof name, "glob/%s/patterns:%zu", what, size);
     else

@@ -5,6 +5,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "workloads.h"
+#include "keep.h"
 
 #include "glob/glob.h"
 #include "iamgate_catalog.h"
@@ -48,7 +49,7 @@ static char *format(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *s = malloc((size_t)n + 1);
+    char *s = keep_alloc((size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -72,7 +73,7 @@ static void *grow(void *v, size_t *cap, size_t need, size_t size)
     *cap = *cap ? 2 * *cap : 64;
     while (*cap < need)
         *cap *= 2;
-    return realloc(v, *cap * size);
+    return keep_realloc(v, *cap * size);
 }
 
 /* One arena for every workload's policies and sets: they live as long as
@@ -82,7 +83,7 @@ static iam_arena *shared_arena(void)
     static iam_arena arena;
     static void *memory;
     if (memory == NULL) {
-        memory = test_aligned_alloc(ARENA_BYTES);
+        memory = keep_aligned(ARENA_BYTES);
         iam_arena_init(&arena, memory, ARENA_BYTES);
     }
     return &arena;
@@ -119,7 +120,7 @@ static workload_set *add_set(builder *b, size_t inputs)
     w->sets = grow(w->sets, &b->set_cap, w->set_count + 1, sizeof *w->sets);
     workload_set *s = &w->sets[w->set_count++];
     memset(s, 0, sizeof *s);
-    s->inputs = calloc(inputs, sizeof *s->inputs);
+    s->inputs = keep_calloc(inputs, sizeof *s->inputs);
     return s;
 }
 
@@ -276,8 +277,8 @@ static const condition_variant condition_variants[] = {
 
 static iam_context_entry *condition_context(const condition_variant *v, uint32_t *count)
 {
-    iam_context_entry *e = calloc(5, sizeof *e);
-    iam_str *values = calloc(5, sizeof *values);
+    iam_context_entry *e = keep_calloc(5, sizeof *e);
+    iam_str *values = keep_calloc(5, sizeof *values);
     const char *keys[] = {"aws:SourceIp", "aws:CurrentTime", "aws:MultiFactorAuthPresent",
                           "aws:MultiFactorAuthAge", "aws:username"};
     const char *vals[] = {v->ip, v->time, v->mfa, v->mfa_age, "alice"};
@@ -324,7 +325,8 @@ static void build_variables(builder *b)
     char *json = test_read_file(IAM_SOURCE_DIR "/data/seed-examples/"
                                 "003-allow-users-to-view-their-own-permissions.json", &len);
     workload_set *s = add_set(b, 1);
-    const iam_policy *p = json ? parse_policy(json, len) : NULL;
+    const iam_policy *p = json ? parse_policy(json, len) : NULL; /* the AST holds copies */
+    free(json);
     if (p == NULL) {
         b->error = "data/seed-examples/003-allow-users-to-view-their-own-permissions.json is missing";
         return;
@@ -373,7 +375,7 @@ static bool has_wildcard(iam_str s)
 /* An ARN matching a pattern: each '*' or '?' becomes 'x'. */
 static char *concrete(iam_str pattern)
 {
-    char *s = malloc(pattern.len + 1);
+    char *s = keep_alloc(pattern.len + 1);
     for (size_t i = 0; i < pattern.len; i++)
         s[i] = (pattern.ptr[i] == '*' || pattern.ptr[i] == '?') ? 'x' : pattern.ptr[i];
     s[pattern.len] = '\0';
@@ -413,7 +415,7 @@ static const corpus_data *corpus_get(const char **error)
         *error = "corpus/aws-managed-policies.jsonl is missing";
         return NULL;
     }
-    c.parsed = calloc(c.count, sizeof *c.parsed);
+    c.parsed = keep_calloc(c.count, sizeof *c.parsed);
     size_t cap = 0, action_cap = 0, arn_cap = 0;
     for (size_t i = 0; i < c.count; i++) {
         c.parsed[i] = parse_policy(c.raw[i].doc, c.raw[i].doc_len);
@@ -459,7 +461,7 @@ static void build_scale(builder *b, size_t n)
     const corpus_data *c = corpus_get(&b->error);
     if (c == NULL || c->statement_count == 0)
         return;
-    size_t *order = malloc(c->statement_count * sizeof *order);
+    size_t *order = keep_alloc(c->statement_count * sizeof *order);
     for (size_t i = 0; i < c->statement_count; i++)
         order[i] = i;
     uint64_t rng = 0x9E3779B97F4A7C15ull;
@@ -470,11 +472,11 @@ static void build_scale(builder *b, size_t n)
     }
     size_t policies = (n + SCALE_POLICY_STATEMENTS - 1) / SCALE_POLICY_STATEMENTS;
     workload_set *s = add_set(b, policies);
-    iam_statement *all = malloc(n * sizeof *all);
+    iam_statement *all = keep_alloc(n * sizeof *all);
     for (size_t i = 0; i < n; i++)
         all[i] = c->statements[order[i % c->statement_count]];
     for (size_t p = 0; p < policies; p++) {
-        iam_policy *policy = calloc(1, sizeof *policy);
+        iam_policy *policy = keep_calloc(1, sizeof *policy);
         policy->version = IAM_VERSION_2012_10_17;
         policy->statement_is_array = true;
         policy->statements = all + p * SCALE_POLICY_STATEMENTS;
@@ -482,7 +484,6 @@ static void build_scale(builder *b, size_t n)
         policy->statement_count = (uint32_t)(left < SCALE_POLICY_STATEMENTS ? left : SCALE_POLICY_STATEMENTS);
         add_input(s, policy, format("corpus-statements-%zu", p));
     }
-    free(order);
     uint64_t requests = 0x243F6A8885A308D3ull;
     for (size_t i = 0; i < CORPUS_REQUESTS; i++)
         corpus_request(b, c, 0, &requests);
@@ -537,6 +538,9 @@ static const char *check_stream(workload *w)
         workload_request *r = &w->requests[i];
         const workload_set *s = &w->sets[r->set];
         r->expected = ref_eval(s->inputs, s->input_count, &r->request);
+        /* (the reference is linear in the statements: over 100,000 this
+         * check takes about a minute; it is what makes the figures mean
+         * something) */
         iam_decision got = iam_eval(s->set, &r->request, NULL);
         if (got != r->expected) {
             fprintf(stderr, "%s: request %zu (%.*s on %.*s): iam_eval %s, reference %s\n", w->name, i,

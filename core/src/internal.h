@@ -71,6 +71,17 @@ IAM_INTERNAL size_t text_edit_distance(iam_str a, iam_str b, size_t limit);
  * separators), eight bytes at a time; returns how many were found. */
 IAM_INTERNAL unsigned text_arn_colons(const char *s, size_t n, size_t at[5], unsigned want);
 
+/* Eight bytes to ASCII lower case at once (bytes >= 0x80 unchanged). */
+static inline uint64_t text_fold8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t low7 = x & ~high;
+    uint64_t at_least_a = low7 + ones * (0x80 - 'A');
+    uint64_t above_z = low7 + ones * (0x80 - 'Z' - 1);
+    uint64_t upper = at_least_a & ~above_z & ~x & high;
+    return x | (upper >> 2);
+}
+
 /* ASCII lower case; other bytes unchanged (hot: inline). */
 static inline unsigned char text_lower_ascii(unsigned char c)
 {

@@ -171,10 +171,9 @@ bool ip_range_contains(const ip_range *range, const ip_range *addr)
 {
     if (range->family != addr->family)
         return false;
-    for (unsigned b = 0; b < range->prefix; b++) {
-        uint8_t mask = (uint8_t)(0x80u >> (b % 8));
-        if ((range->bytes[b / 8] & mask) != (addr->bytes[b / 8] & mask))
-            return false;
-    }
-    return true;
+    unsigned whole = range->prefix / 8, rest = range->prefix % 8;
+    if (memcmp(range->bytes, addr->bytes, whole) != 0)
+        return false;
+    uint8_t mask = (uint8_t)(0xFF00u >> rest); /* the top `rest` bits */
+    return rest == 0 || (range->bytes[whole] & mask) == (addr->bytes[whole] & mask);
 }

@@ -163,34 +163,67 @@ static outcome compare_substituted(iam_condition_op op, iam_str r, const subst_b
     }
 }
 
-static outcome compare_typed(iam_condition_op op, iam_str r, const iam_value *p,
-                             const compiled_value *cp)
+/* A request value parsed for its operator's type, at most once per
+ * decision (see parsed_cache). */
+static parsed_value *cache_slot(parsed_cache *cache, family f, iam_str r)
 {
-    decimal rn;
-    date_instant rd;
-    ip_range ri;
-    bool rb;
-    switch (family_of(op)) {
+    uint32_t n = cache->used < PARSED_CACHE_SLOTS ? cache->used : PARSED_CACHE_SLOTS;
+    for (uint32_t i = 0; i < n; i++) {
+        parsed_value *v = &cache->slots[i];
+        if (v->text == r.ptr && v->len == r.len && v->family == f)
+            return v;
+    }
+    parsed_value *v = &cache->slots[cache->used++ % PARSED_CACHE_SLOTS];
+    v->text = r.ptr;
+    v->len = r.len;
+    v->family = (uint8_t)f;
+    switch (f) {
+    case FAMILY_NUMERIC: v->ok = decimal_parse(r.ptr, r.len, &v->as.number); break;
+    case FAMILY_DATE: v->ok = date_parse(r.ptr, r.len, &v->as.date); break;
+    case FAMILY_BOOL: v->ok = bool_parse(r.ptr, r.len, &v->as.boolean); break;
+    case FAMILY_IP: v->ok = ip_address_parse(r.ptr, r.len, &v->as.ip); break;
+    default: v->ok = false; break;
+    }
+    return v;
+}
+
+typedef struct request_value_ref {
+    parsed_cache *cache;
+    const parsed_value *value;      /* NULL until parsed */
+} request_value_ref;
+
+static bool request_value_parse(family f, iam_str r, request_value_ref *rv)
+{
+    if (rv->value == NULL)
+        rv->value = cache_slot(rv->cache, f, r);
+    return rv->value->ok;
+}
+
+static outcome compare_typed(iam_condition_op op, iam_str r, request_value_ref *rv,
+                             const iam_value *p, const compiled_value *cp)
+{
+    family f = family_of(op);
+    switch (f) {
     case FAMILY_NUMERIC:
-        if (!cp->parsed || !decimal_parse(r.ptr, r.len, &rn))
+        if (!cp->parsed || !request_value_parse(f, r, rv))
             return OUTCOME_PARSE_FAILURE;
-        return compare_order(op, decimal_compare(&rn, &cp->as.number));
+        return compare_order(op, decimal_compare(&rv->value->as.number, &cp->as.number));
     case FAMILY_DATE:
-        if (!cp->parsed || !date_parse(r.ptr, r.len, &rd))
+        if (!cp->parsed || !request_value_parse(f, r, rv))
             return OUTCOME_PARSE_FAILURE;
-        return compare_order(op, instant_compare(&rd, &cp->as.date));
+        return compare_order(op, instant_compare(&rv->value->as.date, &cp->as.date));
     case FAMILY_BOOL:
-        if (!cp->parsed || !bool_parse(r.ptr, r.len, &rb))
+        if (!cp->parsed || !request_value_parse(f, r, rv))
             return OUTCOME_PARSE_FAILURE;
-        return from_bool(rb == cp->as.boolean);
+        return from_bool(rv->value->as.boolean == cp->as.boolean);
     case FAMILY_BINARY:
         if (base64_valid(r.ptr, r.len) && base64_valid(p->text.ptr, p->text.len))
             return from_bool(base64_decoded_equal(r.ptr, r.len, p->text.ptr, p->text.len));
         return compare_string(IAM_OP_STRING_EQUALS, r, p); /* spec §3.4.5 fallback */
     case FAMILY_IP:
-        if (!cp->parsed || !ip_address_parse(r.ptr, r.len, &ri))
+        if (!cp->parsed || !request_value_parse(f, r, rv))
             return OUTCOME_PARSE_FAILURE;
-        return from_bool(ip_range_contains(&cp->as.ip, &ri));
+        return from_bool(ip_range_contains(&cp->as.ip, &rv->value->as.ip));
     case FAMILY_ARN:
         if (!has_six_fields(r.ptr, r.len) || !has_six_fields(p->text.ptr, p->text.len))
             return OUTCOME_PARSE_FAILURE;
@@ -203,15 +236,16 @@ static outcome compare_typed(iam_condition_op op, iam_str r, const iam_value *p,
 typedef struct match_ctx {
     const iam_request *request;
     subst_buffer *buffer;
+    parsed_cache *cache;
 } match_ctx;
 
 static outcome compare_value(const compiled_condition *c, uint32_t i, iam_str r,
-                             const match_ctx *m)
+                             request_value_ref *rv, const match_ctx *m)
 {
     iam_condition_op op = (iam_condition_op)c->ast->op;
     const iam_value *p = &c->ast->values.items[i];
     if (!c->values[i].variables)
-        return compare_typed(op, r, p, &c->values[i]);
+        return compare_typed(op, r, rv, p, &c->values[i]);
     if (!variables_substitute(p->text, 0, m->request, m->buffer))
         return OUTCOME_UNRESOLVED;
     return compare_substituted(op, r, m->buffer);
@@ -225,8 +259,9 @@ static bool match_one(const compiled_condition *c, iam_str r, const match_ctx *m
 {
     iam_condition_op op = (iam_condition_op)c->ast->op;
     bool negated = is_negated(op);
+    request_value_ref rv = {m->cache, NULL};
     for (uint32_t i = 0; i < c->ast->values.count; i++) {
-        outcome o = compare_value(c, i, r, m);
+        outcome o = compare_value(c, i, r, &rv, m);
         if (negated && o != OUTCOME_NO_MATCH && o != OUTCOME_UNRESOLVED)
             return false;
         if (!negated && o == OUTCOME_MATCH)
@@ -241,7 +276,19 @@ bool context_key_equals(iam_str a, iam_str b)
 {
     if (a.len != b.len)
         return false;
-    for (size_t i = 0; i < a.len; i++)
+    /* most keys differ in length or last letter: reject those cheaply
+     * (equal ignoring case implies equal with the 0x20 bit set) */
+    if (a.len != 0 && (a.ptr[a.len - 1] | 0x20) != (b.ptr[b.len - 1] | 0x20))
+        return false;
+    size_t i = 0;
+    for (; i + 8 <= a.len; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a.ptr + i, 8);
+        memcpy(&y, b.ptr + i, 8);
+        if (text_fold8(x) != text_fold8(y))
+            return false;
+    }
+    for (; i < a.len; i++)
         if (text_lower_ascii((unsigned char)a.ptr[i]) != text_lower_ascii((unsigned char)b.ptr[i]))
             return false;
     return true;
@@ -277,10 +324,11 @@ static bool null_holds(const compiled_condition *c, const iam_context_entry *e)
     return is_null(e) ? want_absent : want_present;
 }
 
-bool condition_holds(const compiled_condition *c, const iam_request *request, bool *missing)
+bool condition_holds(const compiled_condition *c, const iam_request *request,
+                     parsed_cache *cache, bool *missing)
 {
     subst_buffer buffer; /* bounded stack scratch for policy variables */
-    match_ctx m = {request, &buffer};
+    match_ctx m = {request, &buffer, cache};
     const iam_context_entry *e = context_find(request, c->ast->key);
     *missing = e == NULL;
     iam_condition_op op = (iam_condition_op)c->ast->op;

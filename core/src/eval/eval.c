@@ -167,26 +167,33 @@ static inline bool starts_with(iam_str s, const char *prefix, size_t n)
     return s.len > n && memcmp(s.ptr, prefix, n) == 0;
 }
 
-/* Whether field 2 of an ARN (the service) is service: a plain loop, as
- * the field is within the first dozen bytes. */
-static inline bool arn_service_is(iam_str arn, const char *service, size_t n)
+static bool has_colon(const char *p, size_t n)
 {
-    size_t colons = 0, i = 0;
-    if (arn.len > 8 && memcmp(arn.ptr, "arn:aws:", 8) == 0)
-        colons = 2, i = 8; /* the commercial partition: one comparison */
-    while (i < arn.len && colons < 2)
-        colons += arn.ptr[i++] == ':';
-    return colons == 2 && arn.len - i > n && memcmp(arn.ptr + i, service, n) == 0 &&
-           arn.ptr[i + n] == ':';
+    bool found = false;
+    for (size_t i = 0; i < n; i++)
+        found |= p[i] == ':';
+    return found;
 }
 
-/* Whether the caller's ARN is arn:P:SERVICE:R:A:RESOURCE with RESOURCE
- * starting with prefix. The service is checked first: it rules out most
- * callers cheaply. */
-static inline bool caller_is(iam_str caller, const char *service, const char *prefix)
+/* The resource part of the caller's ARN (after the fifth colon), empty if
+ * it has fewer fields. The usual shape, "arn:aws:iam::123456789012:...",
+ * is recognised without a scan: its colons are at bytes 3, 7, 11, 12 and 25. */
+static iam_str caller_resource_part(iam_str arn)
 {
-    return arn_service_is(caller, service, strlen(service)) &&
-           starts_with(arn_field(caller, 5), prefix, strlen(prefix));
+    const char *p = arn.ptr;
+    if (arn.len > 26 && memcmp(p, "arn:aws:", 8) == 0 && p[11] == ':' && p[12] == ':' && p[25] == ':' &&
+        !has_colon(p + 8, 3) && !has_colon(p + 13, 12)) {
+        iam_str part = {p + 26, arn.len - 26};
+        return part;
+    }
+    return arn_field(arn, 5);
+}
+
+/* Whether the caller's ARN's resource part starts with prefix
+ * ("user/", "federated-user/", ...): the principal kinds of spec §6.3. */
+static inline bool caller_is(iam_str caller, const char *prefix)
+{
+    return starts_with(caller_resource_part(caller), prefix, strlen(prefix));
 }
 
 /* The request's service prefix equals vendor (ignoring case). */
@@ -201,32 +208,33 @@ static bool action_vendor_is(iam_str action, const char *vendor)
     return true;
 }
 
-static bool fact(int8_t *known, bool (*find)(const iam_request *), const iam_request *req)
+static bool service_linked(request_facts *f)
 {
-    if (*known < 0)
-        *known = find(req);
-    return *known;
+    if (f->service_linked < 0)
+        f->service_linked = caller_is(f->req->principal, "role/aws-service-role/") ||
+                            caller_is(f->req->principal, "assumed-role/AWSServiceRoleFor");
+    return f->service_linked;
 }
 
-static bool find_service_linked(const iam_request *req)
+static bool federated_user(request_facts *f)
 {
-    return caller_is(req->principal, "iam", "role/aws-service-role/") ||
-           caller_is(req->principal, "sts", "assumed-role/AWSServiceRoleFor");
+    if (f->federated_user < 0)
+        f->federated_user = caller_is(f->req->principal, "federated-user/");
+    return f->federated_user;
 }
 
-static bool find_federated_user(const iam_request *req)
+static bool caller_is_user(request_facts *f)
 {
-    return caller_is(req->principal, "sts", "federated-user/");
+    if (f->user < 0)
+        f->user = caller_is(f->req->principal, "user/");
+    return f->user;
 }
 
-static bool find_user(const iam_request *req)
+static bool chime_action(request_facts *f)
 {
-    return caller_is(req->principal, "iam", "user/");
-}
-
-static bool find_chime_action(const iam_request *req)
-{
-    return action_vendor_is(req->action, "chime");
+    if (f->chime_action < 0)
+        f->chime_action = action_vendor_is(f->req->action, "chime");
+    return f->chime_action;
 }
 
 /* Spec §6.5: the caller's account and the resource's, when both are known
@@ -247,9 +255,9 @@ static bool cross_account(const iam_request *req)
 static bool policy_kind_applies(uint8_t kind, request_facts *f)
 {
     if (kind == IAM_POLICY_SCP)
-        return !fact(&f->service_linked, find_service_linked, f->req);
+        return !service_linked(f);
     if (kind == IAM_POLICY_RCP)
-        return !fact(&f->chime_action, find_chime_action, f->req);
+        return !chime_action(f);
     return true;
 }
 
@@ -262,6 +270,19 @@ static bool policy_kind_applies(uint8_t kind, request_facts *f)
  * proportional to the set's size, and Deny statements, which compile
  * gives the lowest ids, come first.
  */
+#ifdef EVAL_STATS
+#include <stdio.h>
+static unsigned long eval_stat_scan_all, eval_stat_candidates, eval_stat_spans, eval_stat_rspans, eval_stat_rover;
+static void __attribute__((destructor)) eval_stats_print(void)
+{
+    fprintf(stderr, "scan_all %lu candidates %lu spans %lu rspans %lu rover %lu\n", eval_stat_scan_all,
+            eval_stat_candidates, eval_stat_spans, eval_stat_rspans, eval_stat_rover);
+}
+#define STAT(x) (x)
+#else
+#define STAT(x) ((void)0)
+#endif
+
 typedef struct candidate_stream {
     glob_span action[EVAL_MAX_SPANS];   /* consumed from the front */
     size_t action_n;
@@ -284,6 +305,8 @@ static void candidates_start(const iam_policy_set *set, const iam_request *req,
     cs->not_action = set->not_actions;
     cs->not_action_end = set->not_actions + set->not_action_count;
     cs->scan_all = n > EVAL_MAX_SPANS;
+    STAT(eval_stat_scan_all += cs->scan_all);
+    STAT(eval_stat_spans += n);
     cs->next = 0;
     cs->set = set;
     cs->subject = req->action;
@@ -297,6 +320,7 @@ static bool action_listed(const iam_statement *st, iam_str action)
             return true;
     return false;
 }
+
 
 static bool candidates_scan(candidate_stream *cs, uint32_t *id)
 {
@@ -403,6 +427,8 @@ static bool resource_reported(const iam_policy_set *set, resource_hits *rh, uint
         rh->n = glob_set_match_spans(set->resources, req->resource.ptr, req->resource.len,
                                      rh->spans, EVAL_MAX_SPANS);
         rh->complete = rh->n <= EVAL_MAX_SPANS;
+        STAT(eval_stat_rspans += rh->n);
+        STAT(eval_stat_rover += !rh->complete);
     }
     if (!rh->complete)
         return resource_listed(&set->statements[id], req->resource);
@@ -445,12 +471,12 @@ static bool resource_applies(const iam_policy_set *set, const compiled_statement
 
 /* Whether the statement's conditions hold; notes missing keys. */
 static bool statement_applies(const compiled_statement *st, const iam_request *req,
-                              iam_explain *ex)
+                              parsed_cache *cache, iam_explain *ex)
 {
     bool holds = true;
     for (uint32_t c = 0; c < st->condition_count; c++) {
         bool missing = false;
-        if (!condition_holds(&st->conditions[c], req, &missing))
+        if (!condition_holds(&st->conditions[c], req, cache, &missing))
             holds = false;
         if (missing)
             explain_missing(ex, st->conditions[c].ast->key);
@@ -486,6 +512,7 @@ typedef struct eval_run {
     const iam_request *req;
     request_facts facts;
     resource_hits resources;
+    parsed_cache parsed;
 } eval_run;
 
 /* Whether statement id applies to the request (kind, resource, principal,
@@ -500,7 +527,7 @@ static bool statement_reached(eval_run *run, uint32_t id, iam_explain *ex, bool 
     if (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
         !principal_applies(st->ast, run->req->principal, exact))
         return false;
-    return statement_applies(st, run->req, ex);
+    return statement_applies(st, run->req, &run->parsed, ex);
 }
 
 /* ---- the decision (spec §6.3) ---- */
@@ -524,10 +551,10 @@ static iam_decision decide(const iam_policy_set *set, const tally *t, request_fa
      * past implicit denies of the identity side; naming a role, the
      * boundary and session policy still limit it. */
     bool granted_alone = t->allow_resource && t->resource_grants_alone &&
-                         (!session || fact(&f->user, find_user, f->req));
+                         (!session || caller_is_user(f));
     if (!ceilings && !granted_alone)
         return IAM_DENY_IMPLICIT;
-    if (!session && fact(&f->federated_user, find_federated_user, f->req))
+    if (!session && federated_user(f))
         return IAM_DENY_IMPLICIT; /* §6.3 step 7: a federation token needs a session policy */
     if (cross_account(f->req)) /* §6.5: both accounts must allow */
         return t->allow_resource && t->allow_identity && ceilings ? IAM_ALLOW : IAM_DENY_IMPLICIT;
@@ -547,6 +574,7 @@ static iam_decision consider_all(eval_run *run, tally *t, iam_explain *ex)
     uint32_t id;
     while (candidates_next(&cs, &id)) {
         bool exact;
+        STAT(eval_stat_candidates++);
         if (!statement_reached(run, id, ex, &exact))
             continue;
         tally_statement(t, &run->set->statements[id], exact);
@@ -581,25 +609,25 @@ static void explain_decision(eval_run *run, iam_decision d, iam_explain *ex)
     }
 }
 
-static bool str_valid(iam_str s)
+/* 1 for a string with a length but no bytes (the one malformed iam_str);
+ * unsigned so that the checks combine with '|', without a branch each. */
+static unsigned str_broken(iam_str s)
 {
-    return s.ptr != NULL || s.len == 0;
+    return (unsigned)(s.ptr == NULL) & (unsigned)(s.len != 0);
 }
 
 static bool request_valid(const iam_request *r)
 {
-    if (!str_valid(r->action) || !str_valid(r->resource) || !str_valid(r->principal) ||
-        (r->context == NULL && r->context_count != 0))
-        return false;
-    for (uint32_t i = 0; i < r->context_count; i++) {
+    unsigned broken = str_broken(r->action) | str_broken(r->resource) | str_broken(r->principal) |
+                      ((unsigned)(r->context == NULL) & (unsigned)(r->context_count != 0));
+    for (uint32_t i = 0; i < r->context_count && !broken; i++) {
         const iam_context_entry *e = &r->context[i];
-        if (!str_valid(e->key) || (e->values == NULL && e->count != 0))
-            return false;
-        for (uint32_t v = 0; v < e->count; v++)
-            if (!str_valid(e->values[v]))
-                return false;
+        broken = str_broken(e->key) | ((unsigned)(e->values == NULL) & (unsigned)(e->count != 0));
+        if (e->count != 0 && e->values != NULL) /* one pass over the values, no early exit */
+            for (const iam_str *v = e->values, *end = v + e->count; v < end; v++)
+                broken |= str_broken(*v);
     }
-    return true;
+    return !broken;
 }
 
 iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
@@ -615,6 +643,7 @@ iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
     run.set = set;
     run.req = request;
     run.resources.matched = false;
+    run.parsed.used = 0;
     run.facts.req = request;
     run.facts.service_linked = run.facts.federated_user = -1;
     run.facts.user = run.facts.chime_action = -1;

@@ -84,10 +84,33 @@ IAM_INTERNAL const iam_context_entry *context_find(const iam_request *request, i
 /* Context key names compare ignoring ASCII case (spec §3.2). */
 IAM_INTERNAL bool context_key_equals(iam_str a, iam_str b);
 
+/* Request values parsed for an operator's type (a date, a number, an
+ * address), kept for one decision: conditions on the same key (a time
+ * window's two bounds, IpAddress and NotIpAddress) parse it once. */
+#define PARSED_CACHE_SLOTS 4u
+typedef struct parsed_value {
+    const char *text;               /* the request value's bytes (identity) */
+    size_t len;
+    uint8_t family;
+    bool ok;
+    union {
+        decimal number;
+        date_instant date;
+        ip_range ip;
+        bool boolean;
+    } as;
+} parsed_value;
+
+typedef struct parsed_cache {
+    parsed_value slots[PARSED_CACHE_SLOTS];
+    uint32_t used;                  /* slots filled; then the oldest is replaced */
+} parsed_cache;
+
 /* Whether one compiled condition holds for the request (spec §3.10).
- * *missing is set when the key was absent from the context. */
+ * *missing is set when the key was absent from the context. cache starts
+ * with used = 0 for each decision. */
 IAM_INTERNAL bool condition_holds(const compiled_condition *c, const iam_request *request,
-                                  bool *missing);
+                                  parsed_cache *cache, bool *missing);
 
 /* Parses a policy value for its operator's type (compile time);
  * variables: the policy's version enables substitution. */

@@ -34,6 +34,7 @@ typedef struct glob_program {
     uint32_t stars_from;     /* tokens from here on are all '*' */
     uint32_t any_stars_from; /* ... and all may cross colons */
     uint32_t input;          /* index of the glob_input */
+    uint32_t owner;          /* reported when it matches */
 } glob_program;
 
 /* Heap-allocated token list of text (for resources: the padded ARN with
@@ -47,25 +48,40 @@ static inline bool byte_continues(unsigned char b)
     return (b & 0xC0u) == 0x80u;
 }
 
-/* A DFA on the heap, before it is copied into the arena. */
+/* A transition's flag: the target state reports owners on entry. */
+#define DFA_TARGET_EMITS 0x8000u
+
+/* A DFA on the heap, laid out as in the arena (glob_set.c copies it). */
 typedef struct dfa_build {
     uint32_t states, classes;
+    uint32_t shift;           /* a state's row is 1 << shift entries */
     uint16_t class_of[SYMBOL_COUNT];
-    uint16_t *next;           /* states × classes; state 0 is dead */
-    uint32_t *emit_start;     /* per state: programs reported on entry */
-    uint32_t *emit_count;
-    uint32_t *accept_start;   /* per state: programs matched if input ends */
-    uint32_t *accept_count;
-    uint32_t *lists;          /* program indexes (into the group) */
-    size_t lists_len;
+    const uint16_t *next;     /* states × rows, padded with 0; state 0 is dead,
+                                 1 the start; targets carry DFA_TARGET_EMITS */
+    const uint32_t *emit;     /* per state: start, count in owners (on entry) */
+    const uint32_t *accept;   /* per state: start, count (if the input ends) */
+    const uint32_t *owners;   /* sorted, without repeats, per list */
+    size_t owners_len;
 } dfa_build;
 
 typedef enum dfa_result { DFA_OK, DFA_TOO_BIG, DFA_NOMEM } dfa_result;
 
-/* Builds the DFA of programs[0..count), giving up (DFA_TOO_BIG) past
- * max_states states or max_work item steps, which bounds compile time. */
-IAM_INTERNAL dfa_result dfa_construct(const glob_program *programs, uint32_t count,
+/* Heap memory reused by the constructions of one compile. */
+typedef struct dfa_scratch dfa_scratch;
+
+IAM_INTERNAL dfa_scratch *dfa_scratch_create(void);
+IAM_INTERNAL void dfa_scratch_free(dfa_scratch *scratch);
+
+/* Starts the constructions over a group's programs: the scratch keeps
+ * what it learns about each program until the next group. fold_only: the
+ * subject's bytes are all case-folded (SYMBOL_FOLD), as for actions. */
+IAM_INTERNAL void dfa_scratch_start_group(dfa_scratch *scratch, const glob_program *programs,
+                                          bool fold_only);
+
+/* Builds the DFA of the group's programs [lo, hi), giving up (DFA_TOO_BIG)
+ * past max_states states or max_work item steps, which bounds compile
+ * time. The result lives in the scratch until its next construction. */
+IAM_INTERNAL dfa_result dfa_construct(dfa_scratch *scratch, uint32_t lo, uint32_t hi,
                                       uint32_t max_states, uint64_t max_work, dfa_build *out);
-IAM_INTERNAL void dfa_build_free(dfa_build *dfa);
 
 #endif /* IAMGATE_CORE_GLOB_GLOB_INTERNAL_H */

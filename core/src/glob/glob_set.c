@@ -106,10 +106,12 @@ typedef struct builder {
     /* classification */
     uint32_t *always; size_t always_n;
     uint32_t *exact_inputs; size_t exact_n;    /* inputs with no wildcard */
+    uint32_t *exact_owners; uint32_t exact_owners_n; /* their lists (store_exact) */
     pending *wild; size_t wild_n;              /* inputs for DFAs */
     const char **group_keys; uint32_t *group_key_lens; uint32_t group_n;
     uint32_t *group_slots; uint32_t group_slot_cap;  /* folded key → group + 1 */
     int32_t generic;                           /* group index or -1 */
+    dfa_scratch *scratch;                      /* for all DFA constructions */
     /* results */
     glob_dfa *dfas; size_t dfa_n, dfa_cap;
     uint32_t *dfa_group;                       /* group of each DFA */
@@ -250,30 +252,6 @@ static void *arena_array(builder *b, size_t count, size_t size, size_t align)
     return p;
 }
 
-/* Owner ids of a list of programs, sorted and without repeats. */
-static uint32_t owners_of(const builder *b, const glob_program *programs, const uint32_t *list,
-                          uint32_t n, uint32_t *out)
-{
-    for (uint32_t i = 0; i < n; i++)
-        out[i] = b->inputs[programs[list[i]].input].owner;
-    uint32_t m = 0;
-    for (uint32_t i = 0; i < n; i++) { /* lists are short: insertion sort */
-        uint32_t v = out[i], j = m;
-        bool repeat = false;
-        for (uint32_t k = 0; k < m; k++)
-            repeat |= out[k] == v;
-        if (repeat)
-            continue;
-        while (j > 0 && out[j - 1] > v) {
-            out[j] = out[j - 1];
-            j--;
-        }
-        out[j] = v;
-        m++;
-    }
-    return m;
-}
-
 static const uint16_t *byte_table(builder *b, const dfa_build *d, bool fold)
 {
     uint16_t *t = arena_array(b, 512, sizeof *t, _Alignof(uint16_t));
@@ -287,44 +265,28 @@ static const uint16_t *byte_table(builder *b, const dfa_build *d, bool fold)
     return t;
 }
 
-static const uint32_t *at_const(const uint32_t *v, size_t i) { return v ? v + i : NULL; }
-static uint32_t *at_mut(uint32_t *v, size_t i) { return v ? v + i : NULL; }
+_Static_assert(STATE_EMITS == DFA_TARGET_EMITS, "the flag glob_dfa.c puts in transitions");
 
-/* Copies a built DFA into the arena, with owners in place of programs. */
-static void dfa_store(builder *b, const dfa_build *d, const glob_program *programs, glob_dfa *out)
+/* Copies a built DFA into the arena. Rows are padded to a power of two (a
+ * shift, not a multiply, on the hot path); the target's "emits" flag rides
+ * in the entry. */
+static void dfa_store(builder *b, const dfa_build *d, glob_dfa *out)
 {
-    uint32_t shift = 0;
-    while ((1u << shift) < d->classes)
-        shift++;
-    out->shift = shift;
-    size_t row = (size_t)1 << shift;
-    uint16_t *next = arena_array(b, (size_t)d->states * row, sizeof *next, _Alignof(uint16_t));
+    size_t entries = (size_t)d->states << d->shift;
+    uint16_t *next = arena_array(b, entries, sizeof *next, _Alignof(uint16_t));
     uint32_t *emit = arena_array(b, 2u * d->states, sizeof *emit, _Alignof(uint32_t));
     uint32_t *accept = arena_array(b, 2u * d->states, sizeof *accept, _Alignof(uint32_t));
-    uint32_t *owners = arena_array(b, d->lists_len, sizeof *owners, _Alignof(uint32_t));
+    uint32_t *owners = arena_array(b, d->owners_len, sizeof *owners, _Alignof(uint32_t));
     out->folded = byte_table(b, d, true);
     out->exact = b->kind == GLOB_KIND_RESOURCE ? byte_table(b, d, false) : out->folded;
     if (b->failed)
         return;
-    /* Rows padded to a power of two (a shift, not a multiply, on the hot
-     * path); the target's "emits" flag rides in the entry. */
-    memset(next, 0, (size_t)d->states * row * sizeof *next);
-    for (uint32_t st = 0; st < d->states; st++)
-        for (uint32_t c = 0; c < d->classes; c++) {
-            uint16_t target = d->next[(size_t)st * d->classes + c];
-            next[st * row + c] = (uint16_t)(target | (d->emit_count[target] ? STATE_EMITS : 0));
-        }
-    uint32_t used = 0;
-    for (uint32_t s = 0; s < d->states; s++) {
-        emit[2 * s] = used;
-        emit[2 * s + 1] = owners_of(b, programs, at_const(d->lists, d->emit_start[s]),
-                                     d->emit_count[s], at_mut(owners, used));
-        used += emit[2 * s + 1];
-        accept[2 * s] = used;
-        accept[2 * s + 1] = owners_of(b, programs, at_const(d->lists, d->accept_start[s]),
-                                       d->accept_count[s], at_mut(owners, used));
-        used += accept[2 * s + 1];
-    }
+    memcpy(next, d->next, entries * sizeof *next);
+    memcpy(emit, d->emit, 2u * d->states * sizeof *emit);
+    memcpy(accept, d->accept, 2u * d->states * sizeof *accept);
+    if (d->owners_len != 0)
+        memcpy(owners, d->owners, d->owners_len * sizeof *owners);
+    out->shift = d->shift;
     out->next = next;
     out->emit = emit;
     out->accept = accept;
@@ -362,7 +324,7 @@ static void split_range(builder *b, glob_program *programs, uint32_t lo, uint32_
 static void build_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group)
 {
     dfa_build d;
-    dfa_result r = dfa_construct(programs + lo, hi - lo, b->max_states,
+    dfa_result r = dfa_construct(b->scratch, lo, hi, b->max_states,
                                  (uint64_t)WORK_PER_PROGRAM * (hi - lo), &d);
     if (r == DFA_NOMEM) {
         b->failed = true;
@@ -374,21 +336,18 @@ static void build_range(builder *b, glob_program *programs, uint32_t lo, uint32_
     }
     if (b->dfa_n == b->dfa_cap) {
         b->failed = true; /* cannot happen: at most one DFA per pattern */
-        dfa_build_free(&d);
         return;
     }
     b->dfa_group[b->dfa_n] = group;
-    dfa_store(b, &d, programs + lo, &b->dfas[b->dfa_n++]);
-    dfa_build_free(&d);
+    dfa_store(b, &d, &b->dfas[b->dfa_n++]);
 }
 
-/* Builds the programs of one group and its DFAs. */
-static void build_group(builder *b, uint32_t group, glob_program *programs)
+/* Builds the programs of one group (b->wild[from, to)) and its DFAs. */
+static void build_group(builder *b, uint32_t group, size_t from, size_t to,
+                        glob_program *programs)
 {
     uint32_t n = 0;
-    for (size_t i = 0; i < b->wild_n && !b->failed; i++) {
-        if (b->wild[i].group != group)
-            continue;
+    for (size_t i = from; i < to && !b->failed; i++) {
         const char *s;
         size_t len;
         program_source(b, b->wild[i].input, &s, &len);
@@ -396,6 +355,7 @@ static void build_group(builder *b, uint32_t group, glob_program *programs)
             b->failed = true;
             break;
         }
+        programs[n].owner = b->inputs[b->wild[i].input].owner;
         if (programs[n].count > MAX_DFA_TOKENS || program_explodes(&programs[n])) {
             add_fallback(b, b->wild[i].input, group);
             program_free(&programs[n]);
@@ -403,8 +363,10 @@ static void build_group(builder *b, uint32_t group, glob_program *programs)
         }
         n++;
     }
-    if (n > 0 && !b->failed)
+    if (n > 0 && !b->failed) {
+        dfa_scratch_start_group(b->scratch, programs, b->kind == GLOB_KIND_ACTION);
         build_range(b, programs, 0, n, group);
+    }
     for (uint32_t i = 0; i < n; i++)
         program_free(&programs[i]);
 }
@@ -440,69 +402,116 @@ static char *folded_copy(builder *b, const char *s, size_t n)
     return k;
 }
 
-typedef struct exact_entry {
-    const char *text;
-    size_t len;
-    uint32_t owner;
-} exact_entry;
-
-/* By folded name, then owner: equal names end up adjacent, owners sorted. */
-static int compare_exact(const void *x, const void *y)
+static void insertion_sort_owners(uint32_t *v, size_t n)
 {
-    const exact_entry *a = x, *b = y;
-    int d = compare_folded(a->text, a->len, b->text, b->len);
-    return d != 0 ? d : (a->owner > b->owner) - (a->owner < b->owner);
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
 }
 
-static void insert_exact(glob_exact *slots, uint32_t cap, const exact_entry *e, glob_exact value)
+static int compare_owner(const void *a, const void *b)
 {
-    value.hash = hash_folded_fast(e->text, e->len, e->len);
-    uint32_t slot = value.hash & (cap - 1);
-    while (slots[slot].key != NULL)
-        slot = (slot + 1) & (cap - 1);
-    slots[slot] = value;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
-/* The exact-name table: one slot per distinct folded name, its owners. */
+/* Sorts owners and drops repeats; the new count. */
+static size_t sort_unique_owners(uint32_t *v, size_t n)
+{
+    if (n <= 32)
+        insertion_sort_owners(v, n); /* lists are short, and mostly sorted */
+    else
+        qsort(v, n, sizeof *v, compare_owner);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || v[m - 1] != v[i])
+            v[m++] = v[i];
+    return m;
+}
+
+/* The slot of the exact name s (case folded), taken if new (*added). */
+static uint32_t exact_slot(builder *b, glob_exact *slots, uint32_t cap, const char *s, size_t n,
+                           bool *added)
+{
+    uint32_t hash = hash_folded_fast(s, n, n), slot = hash & (cap - 1);
+    for (; slots[slot].key != NULL; slot = (slot + 1) & (cap - 1))
+        if (slots[slot].hash == hash && slots[slot].key_len == n &&
+            compare_folded(slots[slot].key, n, s, n) == 0) {
+            *added = false;
+            return slot;
+        }
+    slots[slot].key = folded_copy(b, s, n);
+    slots[slot].hash = hash;
+    slots[slot].key_len = (uint32_t)n;
+    *added = true;
+    return slot;
+}
+
+/* The exact-name table: one slot per distinct folded name. Its owner lists
+ * (b->exact_owners, heap) are indexed by the slots' owner_start, count. */
 static void store_exact(builder *b, glob_set *set)
 {
-    exact_entry *entries = malloc((b->exact_n + 1) * sizeof *entries);
     uint32_t cap = table_capacity(b->exact_n);
     glob_exact *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_exact));
-    uint32_t *owners = arena_array(b, b->exact_n, sizeof *owners, _Alignof(uint32_t));
-    if (entries == NULL || b->failed) {
+    uint32_t *slot_of = malloc((b->exact_n + 1) * sizeof *slot_of);
+    b->exact_owners = malloc((b->exact_n + 1) * sizeof *b->exact_owners);
+    if (slot_of == NULL || b->exact_owners == NULL || b->failed) {
         b->failed = true;
-        free(entries);
+        free(slot_of);
         return;
     }
-    for (size_t i = 0; i < b->exact_n; i++) {
-        const glob_input *in = &b->inputs[b->exact_inputs[i]];
-        exact_entry e = {in->text, in->len, in->owner};
-        entries[i] = e;
-    }
-    qsort(entries, b->exact_n, sizeof *entries, compare_exact);
     memset(slots, 0, cap * sizeof *slots);
-    uint32_t used = 0;
-    for (size_t i = 0; i < b->exact_n && !b->failed;) {
-        size_t j = i;
-        glob_exact value;
-        memset(&value, 0, sizeof value);
-        value.key = folded_copy(b, entries[i].text, entries[i].len);
-        value.key_len = (uint32_t)entries[i].len;
-        value.owner_start = used;
-        for (; j < b->exact_n && compare_folded(entries[i].text, entries[i].len,
-                                                entries[j].text, entries[j].len) == 0; j++)
-            if (used == value.owner_start || owners[used - 1] != entries[j].owner)
-                owners[used++] = entries[j].owner;
-        value.owner_count = used - value.owner_start;
-        if (value.key != NULL)
-            insert_exact(slots, cap, &entries[i], value);
-        b->stats.exact++;
-        i = j;
+    for (size_t i = 0; i < b->exact_n && !b->failed; i++) {
+        const glob_input *in = &b->inputs[b->exact_inputs[i]];
+        bool added;
+        slot_of[i] = exact_slot(b, slots, cap, in->text, in->len, &added);
+        slots[slot_of[i]].owner_count++;
+        b->stats.exact += added;
     }
-    free(entries);
+    if (b->failed) {
+        free(slot_of);
+        return;
+    }
+    uint32_t used = 0;
+    for (uint32_t s = 0; s < cap; s++) { /* each list's place, then its owners */
+        slots[s].owner_start = used;
+        used += slots[s].owner_count;
+        slots[s].owner_count = 0;
+    }
+    for (size_t i = 0; i < b->exact_n; i++) {
+        glob_exact *e = &slots[slot_of[i]];
+        b->exact_owners[e->owner_start + e->owner_count++] = b->inputs[b->exact_inputs[i]].owner;
+    }
+    used = 0;
+    for (uint32_t s = 0; s < cap; s++) { /* sorted, without repeats, packed */
+        uint32_t *list = b->exact_owners + slots[s].owner_start;
+        size_t n = sort_unique_owners(list, slots[s].owner_count);
+        memmove(b->exact_owners + used, list, n * sizeof *list);
+        slots[s].owner_start = used;
+        slots[s].owner_count = (uint32_t)n;
+        used += (uint32_t)n;
+    }
+    b->exact_owners_n = used;
+    free(slot_of);
     set->exact = slots;
     set->exact_cap = cap;
+    set->owners = b->exact_owners; /* until store_exact_owners */
+}
+
+/* The exact names' owner lists into the arena, unless complete_exact did. */
+static void store_exact_owners(builder *b, glob_set *set)
+{
+    if (set->exact_complete || b->failed)
+        return;
+    uint32_t *owners = arena_array(b, b->exact_owners_n, sizeof *owners, _Alignof(uint32_t));
+    if (owners != NULL && b->exact_owners_n != 0)
+        memcpy(owners, b->exact_owners, b->exact_owners_n * sizeof *owners);
     set->owners = owners;
 }
 
@@ -520,12 +529,6 @@ static bool list_push(u32_list *l, uint32_t x)
     }
     l->v[l->n++] = x;
     return true;
-}
-
-static int compare_owner(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* Appends to all the owners that match the exact name e: its own, and what
@@ -550,12 +553,7 @@ static bool exact_answer(const glob_set *set, const glob_exact *e, u32_list *all
             ok = list_push(all, spans[k].owners[i]);
     if (!ok)
         return false;
-    qsort(all->v + start, all->n - start, sizeof *all->v, compare_owner);
-    size_t m = start;
-    for (size_t i = start; i < all->n; i++)
-        if (m == start || all->v[m - 1] != all->v[i])
-            all->v[m++] = all->v[i];
-    all->n = m;
+    all->n = start + sort_unique_owners(all->v + start, all->n - start);
     return true;
 }
 
@@ -596,20 +594,24 @@ static void store_groups(builder *b, glob_set *set)
     uint32_t cap = table_capacity(b->group_n);
     glob_group *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_group));
     glob_group *generic = arena_array(b, 1, sizeof *generic, _Alignof(glob_group));
-    if (b->failed)
+    glob_group *values = calloc((size_t)b->group_n + 1, sizeof *values);
+    if (values == NULL)
+        b->failed = true;
+    if (b->failed) {
+        free(values);
         return;
+    }
     memset(slots, 0, cap * sizeof *slots);
     memset(generic, 0, sizeof *generic);
+    for (size_t d = 0; d < b->dfa_n; d++)
+        if (values[b->dfa_group[d]].dfa_count++ == 0)
+            values[b->dfa_group[d]].dfa_start = (uint32_t)d;
+    for (size_t f = 0; f < b->fallback_n; f++)
+        if (values[b->fallback_group[f]].fallback_count++ == 0)
+            values[b->fallback_group[f]].fallback_start = (uint32_t)f;
     for (uint32_t g = 0; g < b->group_n && !b->failed; g++) {
-        glob_group value;
-        memset(&value, 0, sizeof value);
+        glob_group value = values[g];
         value.key_len = b->group_key_lens[g];
-        for (size_t d = 0; d < b->dfa_n; d++)
-            if (b->dfa_group[d] == g && value.dfa_count++ == 0)
-                value.dfa_start = (uint32_t)d;
-        for (size_t f = 0; f < b->fallback_n; f++)
-            if (b->fallback_group[f] == g && value.fallback_count++ == 0)
-                value.fallback_start = (uint32_t)f;
         if ((int32_t)g == b->generic) {
             *generic = value;
             set->generic = generic;
@@ -621,6 +623,7 @@ static void store_groups(builder *b, glob_set *set)
             slot = (slot + 1) & (cap - 1);
         slots[slot] = value;
     }
+    free(values);
     set->groups = slots;
     set->group_cap = cap;
     set->group_count = b->group_n;
@@ -681,6 +684,7 @@ static void builder_free(builder *b)
 {
     free(b->always);
     free(b->exact_inputs);
+    free(b->exact_owners);
     free(b->wild);
     free(b->group_keys);
     free(b->group_key_lens);
@@ -691,16 +695,45 @@ static void builder_free(builder *b)
     free(b->fallback_group);
 }
 
+/* Orders b->wild by group (stably: a group's patterns keep their input
+ * order); *starts[g] is where group g begins. */
+static bool sort_wild_by_group(builder *b, uint32_t **starts)
+{
+    uint32_t *start = calloc((size_t)b->group_n + 1, sizeof *start);
+    pending *sorted = malloc((b->wild_n + 1) * sizeof *sorted);
+    if (start == NULL || sorted == NULL) {
+        free(start);
+        free(sorted);
+        return false;
+    }
+    for (size_t i = 0; i < b->wild_n; i++)
+        start[b->wild[i].group + 1]++;
+    for (uint32_t g = 0; g < b->group_n; g++)
+        start[g + 1] += start[g];
+    for (size_t i = 0; i < b->wild_n; i++)
+        sorted[start[b->wild[i].group]++] = b->wild[i];
+    memmove(start + 1, start, b->group_n * sizeof *start); /* back to the starts */
+    start[0] = 0;
+    free(b->wild);
+    b->wild = sorted;
+    *starts = start;
+    return true;
+}
+
 static void build_all_groups(builder *b)
 {
     glob_program *programs = malloc((b->wild_n + 1) * sizeof *programs);
-    if (programs == NULL) {
+    uint32_t *starts = NULL;
+    b->scratch = b->wild_n != 0 ? dfa_scratch_create() : NULL;
+    if (programs == NULL || (b->wild_n != 0 && b->scratch == NULL) ||
+        !sort_wild_by_group(b, &starts))
         b->failed = true;
-        return;
-    }
     for (uint32_t g = 0; g < b->group_n && !b->failed; g++)
-        build_group(b, g, programs);
+        build_group(b, g, starts[g], starts[g + 1], programs);
+    free(starts);
     free(programs);
+    dfa_scratch_free(b->scratch);
+    b->scratch = NULL;
 }
 
 static bool owners_valid(const glob_input *inputs, size_t count, uint32_t owner_count)
@@ -747,6 +780,7 @@ iam_status glob_set_compile(iam_arena *arena, glob_kind kind, const glob_input *
             store_lists(&b, set);
             if (!b.failed)
                 complete_exact(&b, set);
+            store_exact_owners(&b, set);
         }
     }
     builder_free(&b);
@@ -827,16 +861,33 @@ static size_t dfa_scan(const glob_dfa *d, const unsigned char *s, size_t len,
     return emit_state(d, d->accept, e, out, cap, n);
 }
 
-/* FNV-style hash over 8 bytes at a time, ASCII letters folded to lower
- * case in all 8 lanes at once (bytes >= 0x80 are left alone). */
+/* dfa_scan for action names: every byte folds, so no colon counting. */
+static size_t dfa_scan_action(const glob_dfa *d, const unsigned char *s, size_t len,
+                              glob_span *out, size_t cap, size_t n)
+{
+    n = emit_state(d, d->emit, 1, out, cap, n);
+    if (len == 0)
+        return emit_state(d, d->accept, 1, out, cap, n);
+    const uint16_t *next = d->next, *table = d->folded;
+    const uint32_t shift = d->shift;
+    uint32_t e = next[(1u << shift) + table[256 | s[0]]];
+    for (size_t i = 1;; i++) {
+        if (e & STATE_EMITS) {
+            e &= ~STATE_EMITS;
+            n = emit_state(d, d->emit, e, out, cap, n);
+        }
+        if (e == 0)
+            return n;
+        if (i == len)
+            break;
+        e = next[(e << shift) + table[s[i] | ((unsigned)(s[i - 1] == ':') << 8)]];
+    }
+    return emit_state(d, d->accept, e, out, cap, n);
+}
+
 static uint64_t fold8(uint64_t x)
 {
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t low7 = x & ~high;
-    uint64_t at_least_a = low7 + ones * (0x80 - 'A');
-    uint64_t above_z = low7 + ones * (0x80 - 'Z' - 1);
-    uint64_t upper = at_least_a & ~above_z & ~x & high;
-    return x | (upper >> 2);
+    return text_fold8(x);
 }
 
 /* Bytes s[i..n) (fewer than 8) as the low bytes of a word, the rest zero.
@@ -863,11 +914,19 @@ static uint64_t load_tail(const char *s, size_t i, size_t n, size_t readable)
 
 /* Whether s equals key (folded, zero-padded: see folded_copy) ignoring
  * ASCII case, 8 bytes at a time; s[0..readable) may be read. */
-static bool equals_folded_fast(const char *key, size_t key_len, const char *s, size_t n,
-                               size_t readable)
+static inline bool equals_folded_fast(const char *key, size_t key_len, const char *s, size_t n,
+                                      size_t readable)
 {
     if (key_len != n)
         return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n != 0 && n < 8 && readable >= 8) { /* a service name: one word */
+        uint64_t a, b;
+        memcpy(&a, key, 8);
+        memcpy(&b, s, 8);
+        return a == fold8(b & (~0ull >> (64 - 8 * n)));
+    }
+#endif
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t a, b;
@@ -905,7 +964,7 @@ static const glob_group *group_find(const glob_set *set, const char *key, size_t
 {
     if (set->group_count <= 4) { /* few services: comparing beats hashing */
         for (uint32_t slot = 0; slot < set->group_cap; slot++)
-            if (set->groups[slot].key != NULL &&
+            if (set->groups[slot].key_len == len && set->groups[slot].key != NULL &&
                 equals_folded_fast(set->groups[slot].key, set->groups[slot].key_len, key, len, readable))
                 return &set->groups[slot];
         return NULL;
@@ -923,7 +982,9 @@ static size_t match_group(const glob_set *set, const glob_group *g, const char *
                           size_t n)
 {
     for (uint32_t i = 0; i < g->dfa_count; i++)
-        n = dfa_scan(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, out, cap, n);
+        n = set->kind == GLOB_KIND_ACTION
+                ? dfa_scan_action(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, out, cap, n)
+                : dfa_scan(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, out, cap, n);
     for (uint32_t i = 0; i < g->fallback_count; i++) {
         const glob_fallback *f = &set->fallbacks[g->fallback_start + i];
         bool hit = set->kind == GLOB_KIND_ACTION

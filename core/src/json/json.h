@@ -1,12 +1,13 @@
 /*
  * json.h — the JSON layer: a flat token array over one document.
  *
- * json_reader is a thin C++ shim over Debian's simdjson (DOM API). A parse
- * copies the input into a padded buffer, runs simdjson, and flattens the DOM
- * into tokens in document order (an object is followed by key, value, key,
- * value...; `end` skips a whole subtree). Byte offsets come from simdjson's
- * structural index. On any JSON error the C rescanner (json_locate.c) finds
- * the first error's position, code and path.
+ * json_reader is a thin C++ shim over Debian's simdjson. A parse copies the
+ * input into a padded buffer, runs simdjson's stage 1 and walks its
+ * structural index into tokens in document order (an object is followed by
+ * key, value, key, value...; `end` skips a whole subtree); anything the walk
+ * is unsure of goes through simdjson's DOM instead (json_reader.cpp). Byte
+ * offsets come from the structural index. On any JSON error the C rescanner
+ * (json_locate.c) finds the first error's position, code and path.
  */
 #ifndef IAMGATE_CORE_JSON_JSON_H
 #define IAMGATE_CORE_JSON_JSON_H
@@ -27,8 +28,13 @@ typedef enum json_kind {
     JSON_NULL
 } json_kind;
 
+/* Bytes after the end of a STRING token's text that may be read (never
+ * written): SIMD scans of a string need no tail handling. */
+enum { JSON_TEXT_PADDING = 48 };
+
 typedef struct json_token {
-    const char *text; /* STRING: decoded bytes (valid until the next parse);
+    const char *text; /* STRING: decoded bytes (valid until the next parse),
+                         readable JSON_TEXT_PADDING bytes past the end;
                          NUMBER/TRUE/FALSE/NULL: the lexeme in the source copy */
     uint32_t len;     /* STRING, NUMBER...: byte length; OBJECT: members;
                          ARRAY: elements */

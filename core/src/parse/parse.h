@@ -34,6 +34,7 @@ typedef struct parse_ctx {
     const iam_parse_options *options;
     iam_limits limits;
     dup_table *dups;
+    const iam_statement *statements; /* for the Sid check */
     uint32_t statements_seen;
     uint32_t version_offset;   /* of the Version value, or the root '{' */
     stage_note notes[PARSE_STAGES];
@@ -45,6 +46,62 @@ typedef struct parse_ctx {
 static inline const json_token *ctx_token(const parse_ctx *ctx, uint32_t i)
 {
     return &ctx->doc->tokens[i];
+}
+
+/* Whether text[0..len) is the literal lit (inlined, so that the compiler
+ * folds strlen of the literal and the comparison). */
+static inline bool bytes_are(const char *text, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len == n && memcmp(text, lit, n) == 0;
+}
+
+static inline bool token_is(const json_token *t, const char *lit)
+{
+    return bytes_are(t->text, t->len, lit);
+}
+
+/* arena_alloc inlined for the hot path; the rare cases (empty, or not
+ * enough room) take the real one, which also keeps high_water. */
+static inline void *parse_alloc(parse_ctx *ctx, size_t size, size_t align)
+{
+    iam_arena *a = ctx->arena;
+    size_t pad = (size_t)(-((uintptr_t)a->base + a->used) & (align - 1));
+    size_t room = a->cap - a->used;
+    if (size == 0 || a->base == NULL || pad > room || size > room - pad)
+        return arena_alloc(a, size, align);
+    void *p = a->base + a->used + pad;
+    a->used += pad + size;
+    if (a->used > a->high_water)
+        a->high_water = a->used;
+    return p;
+}
+
+/* Strings up to this long are copied as one fixed-size block. */
+#define PARSE_COPY_BLOCK 32
+_Static_assert(PARSE_COPY_BLOCK <= JSON_TEXT_PADDING, "the block may pass the text");
+
+/* arena_copy_bytes inlined for the hot path (strings need no alignment);
+ * the rare cases (empty, or not enough room) take the real one. bytes is a
+ * token's text: readable JSON_TEXT_PADDING bytes past its end. */
+static inline const char *parse_copy_bytes(parse_ctx *ctx, const char *bytes, size_t len)
+{
+    iam_arena *a = ctx->arena;
+    if (len == 0 || a->base == NULL || len > a->cap - a->used)
+        return arena_copy_bytes(a, bytes, len);
+    char *p = (char *)a->base + a->used;
+    size_t room = a->cap - a->used;
+    a->used += len;
+    if (a->used > a->high_water)
+        a->high_water = a->used;
+    /* A short string is copied as a whole block when the arena has room:
+     * the bytes past it are not handed out yet, and the fixed size makes
+     * the copy a few moves instead of a call. */
+    if (len <= PARSE_COPY_BLOCK && room >= PARSE_COPY_BLOCK)
+        memcpy(p, bytes, PARSE_COPY_BLOCK);
+    else
+        memcpy(p, bytes, len);
+    return p;
 }
 
 /* Records a stage-1 failure at token i; always returns false. */
@@ -80,8 +137,10 @@ IAM_INTERNAL void parse_check_sids(parse_ctx *ctx, const iam_policy *policy);
 
 /* Later-stage checks of single strings (parse_checks.c). */
 IAM_INTERNAL void check_resource(parse_ctx *ctx, const iam_value *resource);
-IAM_INTERNAL void check_action(parse_ctx *ctx, const iam_value *action);
-IAM_INTERNAL void check_sid(parse_ctx *ctx, const iam_value *sid);
+/* n Action/NotAction string tokens (their texts may be read past the end). */
+IAM_INTERNAL void check_actions(parse_ctx *ctx, const json_token *actions, uint32_t n);
+/* A Sid string token (its text may be read past the end). */
+IAM_INTERNAL void check_sid(parse_ctx *ctx, const json_token *sid);
 IAM_INTERNAL void check_date_value(parse_ctx *ctx, const iam_value *value);
 
 /* Condition operator names (parse_condition.c). */

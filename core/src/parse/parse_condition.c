@@ -2,43 +2,50 @@
 #include "parse.h"
 
 /* Canonical spellings, in iam_condition_op order. */
-static const char *const operator_names[IAM_OP_COUNT] = {
-    [IAM_OP_UNKNOWN] = "",
-    [IAM_OP_STRING_EQUALS] = "StringEquals",
-    [IAM_OP_STRING_NOT_EQUALS] = "StringNotEquals",
-    [IAM_OP_STRING_EQUALS_IGNORE_CASE] = "StringEqualsIgnoreCase",
-    [IAM_OP_STRING_NOT_EQUALS_IGNORE_CASE] = "StringNotEqualsIgnoreCase",
-    [IAM_OP_STRING_LIKE] = "StringLike",
-    [IAM_OP_STRING_NOT_LIKE] = "StringNotLike",
-    [IAM_OP_NUMERIC_EQUALS] = "NumericEquals",
-    [IAM_OP_NUMERIC_NOT_EQUALS] = "NumericNotEquals",
-    [IAM_OP_NUMERIC_LESS_THAN] = "NumericLessThan",
-    [IAM_OP_NUMERIC_LESS_THAN_EQUALS] = "NumericLessThanEquals",
-    [IAM_OP_NUMERIC_GREATER_THAN] = "NumericGreaterThan",
-    [IAM_OP_NUMERIC_GREATER_THAN_EQUALS] = "NumericGreaterThanEquals",
-    [IAM_OP_DATE_EQUALS] = "DateEquals",
-    [IAM_OP_DATE_NOT_EQUALS] = "DateNotEquals",
-    [IAM_OP_DATE_LESS_THAN] = "DateLessThan",
-    [IAM_OP_DATE_LESS_THAN_EQUALS] = "DateLessThanEquals",
-    [IAM_OP_DATE_GREATER_THAN] = "DateGreaterThan",
-    [IAM_OP_DATE_GREATER_THAN_EQUALS] = "DateGreaterThanEquals",
-    [IAM_OP_BOOL] = "Bool",
-    [IAM_OP_BINARY_EQUALS] = "BinaryEquals",
-    [IAM_OP_IP_ADDRESS] = "IpAddress",
-    [IAM_OP_NOT_IP_ADDRESS] = "NotIpAddress",
-    [IAM_OP_ARN_EQUALS] = "ArnEquals",
-    [IAM_OP_ARN_LIKE] = "ArnLike",
-    [IAM_OP_ARN_NOT_EQUALS] = "ArnNotEquals",
-    [IAM_OP_ARN_NOT_LIKE] = "ArnNotLike",
-    [IAM_OP_NULL] = "Null",
+typedef struct spelling {
+    const char *name;
+    size_t len;
+} spelling;
+
+#define SPELLING(name) {name, sizeof name - 1}
+
+static const spelling operator_names[IAM_OP_COUNT] = {
+    [IAM_OP_UNKNOWN] = SPELLING(""),
+    [IAM_OP_STRING_EQUALS] = SPELLING("StringEquals"),
+    [IAM_OP_STRING_NOT_EQUALS] = SPELLING("StringNotEquals"),
+    [IAM_OP_STRING_EQUALS_IGNORE_CASE] = SPELLING("StringEqualsIgnoreCase"),
+    [IAM_OP_STRING_NOT_EQUALS_IGNORE_CASE] = SPELLING("StringNotEqualsIgnoreCase"),
+    [IAM_OP_STRING_LIKE] = SPELLING("StringLike"),
+    [IAM_OP_STRING_NOT_LIKE] = SPELLING("StringNotLike"),
+    [IAM_OP_NUMERIC_EQUALS] = SPELLING("NumericEquals"),
+    [IAM_OP_NUMERIC_NOT_EQUALS] = SPELLING("NumericNotEquals"),
+    [IAM_OP_NUMERIC_LESS_THAN] = SPELLING("NumericLessThan"),
+    [IAM_OP_NUMERIC_LESS_THAN_EQUALS] = SPELLING("NumericLessThanEquals"),
+    [IAM_OP_NUMERIC_GREATER_THAN] = SPELLING("NumericGreaterThan"),
+    [IAM_OP_NUMERIC_GREATER_THAN_EQUALS] = SPELLING("NumericGreaterThanEquals"),
+    [IAM_OP_DATE_EQUALS] = SPELLING("DateEquals"),
+    [IAM_OP_DATE_NOT_EQUALS] = SPELLING("DateNotEquals"),
+    [IAM_OP_DATE_LESS_THAN] = SPELLING("DateLessThan"),
+    [IAM_OP_DATE_LESS_THAN_EQUALS] = SPELLING("DateLessThanEquals"),
+    [IAM_OP_DATE_GREATER_THAN] = SPELLING("DateGreaterThan"),
+    [IAM_OP_DATE_GREATER_THAN_EQUALS] = SPELLING("DateGreaterThanEquals"),
+    [IAM_OP_BOOL] = SPELLING("Bool"),
+    [IAM_OP_BINARY_EQUALS] = SPELLING("BinaryEquals"),
+    [IAM_OP_IP_ADDRESS] = SPELLING("IpAddress"),
+    [IAM_OP_NOT_IP_ADDRESS] = SPELLING("NotIpAddress"),
+    [IAM_OP_ARN_EQUALS] = SPELLING("ArnEquals"),
+    [IAM_OP_ARN_LIKE] = SPELLING("ArnLike"),
+    [IAM_OP_ARN_NOT_EQUALS] = SPELLING("ArnNotEquals"),
+    [IAM_OP_ARN_NOT_LIKE] = SPELLING("ArnNotLike"),
+    [IAM_OP_NULL] = SPELLING("Null"),
 };
 
 const char *iam_condition_op_name(iam_condition_op op) /* see iamgate.h */
 {
-    return (unsigned)op < (unsigned)IAM_OP_COUNT ? operator_names[op] : "";
+    return (unsigned)op < (unsigned)IAM_OP_COUNT ? operator_names[op].name : "";
 }
 
-static bool has_prefix(const char *text, size_t len, const char *prefix)
+static inline bool has_prefix(const char *text, size_t len, const char *prefix)
 {
     size_t n = strlen(prefix);
     return len >= n && memcmp(text, prefix, n) == 0;
@@ -65,7 +72,7 @@ bool operator_parse(const char *text, size_t len, operator_name *out)
         len -= 8;
     }
     for (int op = 1; op < IAM_OP_COUNT; op++) {
-        if (text_equals(text, len, operator_names[op])) {
+        if (len == operator_names[op].len && memcmp(text, operator_names[op].name, len) == 0) {
             out->op = (iam_condition_op)op;
             return true;
         }
@@ -102,7 +109,7 @@ static bool parse_condition_values(parse_ctx *ctx, uint32_t token, iam_value_lis
     uint32_t n = out->is_array ? t->len : 1;
     iam_value *items = NULL;
     if (n != 0) {
-        items = arena_alloc(ctx->arena, n * sizeof *items, _Alignof(iam_value));
+        items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
         if (items == NULL)
             return parse_out_of_memory(ctx);
     }
@@ -131,9 +138,9 @@ static bool parse_condition_key(parse_ctx *ctx, uint32_t k, const operator_name 
     c->operator_offset = op->offset;
     c->key_offset = key->offset;
     c->operator_text.len = op->len;
-    c->operator_text.ptr = arena_copy_bytes(ctx->arena, op->text, op->len);
+    c->operator_text.ptr = parse_copy_bytes(ctx, op->text, op->len);
     c->key.len = key->len;
-    c->key.ptr = arena_copy_bytes(ctx->arena, key->text, key->len);
+    c->key.ptr = parse_copy_bytes(ctx, key->text, key->len);
     if (c->operator_text.ptr == NULL || c->key.ptr == NULL)
         return parse_out_of_memory(ctx);
     if (!parse_condition_values(ctx, k + 1, &c->values))
@@ -183,7 +190,7 @@ bool parse_condition_block(parse_ctx *ctx, uint32_t token, iam_statement *st)
     uint32_t capacity = count_conditions(ctx, token);
     iam_condition *conditions = NULL;
     if (capacity != 0) {
-        conditions = arena_alloc(ctx->arena, capacity * sizeof *conditions,
+        conditions = parse_alloc(ctx, capacity * sizeof *conditions,
                                  _Alignof(iam_condition));
         if (conditions == NULL)
             return parse_out_of_memory(ctx);

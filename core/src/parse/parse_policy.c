@@ -11,9 +11,9 @@ static bool parse_version(parse_ctx *ctx, uint32_t token, iam_policy *policy)
     const json_token *t = ctx_token(ctx, token);
     if (t->kind != JSON_STRING)
         return parse_fail_type(ctx, token);
-    if (text_equals(t->text, t->len, "2012-10-17"))
+    if (token_is(t, "2012-10-17"))
         policy->version = IAM_VERSION_2012_10_17;
-    else if (text_equals(t->text, t->len, "2008-10-17"))
+    else if (token_is(t, "2008-10-17"))
         policy->version = IAM_VERSION_2008_10_17;
     else
         return parse_fail(ctx, IAM_E_BAD_VERSION, token);
@@ -28,7 +28,7 @@ static bool parse_id(parse_ctx *ctx, uint32_t token, iam_policy *policy)
         return parse_fail_type(ctx, token);
     policy->has_id = true;
     policy->id.len = t->len;
-    policy->id.ptr = arena_copy_bytes(ctx->arena, t->text, t->len);
+    policy->id.ptr = parse_copy_bytes(ctx, t->text, t->len);
     return policy->id.ptr != NULL || parse_out_of_memory(ctx);
 }
 
@@ -55,7 +55,7 @@ static bool parse_statements(parse_ctx *ctx, uint32_t token, iam_policy *policy)
     bool is_array = ctx_token(ctx, token)->kind == JSON_ARRAY;
     uint32_t allocated = count < ctx->limits.max_statements ? count : ctx->limits.max_statements;
     iam_statement *statements =
-        arena_alloc(ctx->arena, allocated * sizeof *statements, _Alignof(iam_statement));
+        parse_alloc(ctx, allocated * sizeof *statements, _Alignof(iam_statement));
     if (statements == NULL)
         return parse_out_of_memory(ctx);
     uint32_t e = is_array ? token + 1 : token;
@@ -80,13 +80,13 @@ static bool parse_top_member(parse_ctx *ctx, uint32_t k, top_keys *seen, iam_pol
     const json_token *key = ctx_token(ctx, k);
     uint32_t *slot = NULL;
     bool (*parse)(parse_ctx *, uint32_t, iam_policy *) = NULL;
-    if (text_equals(key->text, key->len, "Version")) {
+    if (token_is(key, "Version")) {
         slot = &seen->version;
         parse = parse_version;
-    } else if (text_equals(key->text, key->len, "Id")) {
+    } else if (token_is(key, "Id")) {
         slot = &seen->id;
         parse = parse_id;
-    } else if (text_equals(key->text, key->len, "Statement")) {
+    } else if (token_is(key, "Statement")) {
         slot = &seen->statement;
         parse = parse_statements;
     } else {
@@ -109,7 +109,7 @@ bool parse_policy(parse_ctx *ctx, iam_policy **out)
 {
     if (ctx_token(ctx, 0)->kind != JSON_OBJECT)
         return parse_fail(ctx, IAM_E_NOT_OBJECT, 0);
-    iam_policy *policy = arena_alloc(ctx->arena, sizeof *policy, _Alignof(iam_policy));
+    iam_policy *policy = parse_alloc(ctx, sizeof *policy, _Alignof(iam_policy));
     if (policy == NULL)
         return parse_out_of_memory(ctx);
     memset(policy, 0, sizeof *policy);

@@ -7,17 +7,27 @@ typedef enum statement_key {
     KEY_COUNT
 } statement_key;
 
-static const char *const statement_key_names[KEY_COUNT] = {
-    "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
-    "Principal", "NotPrincipal", "Condition",
-};
-
+/* The statement element a key names, or -1; by length first, as this
+ * runs for every key of every statement. */
 static int statement_key_of(const json_token *key)
 {
-    for (int i = 0; i < KEY_COUNT; i++)
-        if (text_equals(key->text, key->len, statement_key_names[i]))
-            return i;
-    return -1;
+    switch (key->len) {
+    case 3: return token_is(key, "Sid") ? KEY_SID : -1;
+    case 6:
+        if (token_is(key, "Effect"))
+            return KEY_EFFECT;
+        return token_is(key, "Action") ? KEY_ACTION : -1;
+    case 8: return token_is(key, "Resource") ? KEY_RESOURCE : -1;
+    case 9:
+        if (token_is(key, "NotAction"))
+            return KEY_NOT_ACTION;
+        if (token_is(key, "Principal"))
+            return KEY_PRINCIPAL;
+        return token_is(key, "Condition") ? KEY_CONDITION : -1;
+    case 11: return token_is(key, "NotResource") ? KEY_NOT_RESOURCE : -1;
+    case 12: return token_is(key, "NotPrincipal") ? KEY_NOT_PRINCIPAL : -1;
+    default: return -1;
+    }
 }
 
 /* The other key of an exclusive pair (Action/NotAction...), or -1. */
@@ -52,16 +62,17 @@ static bool is_resource_policy(const parse_ctx *ctx)
 
 static bool parse_sid(parse_ctx *ctx, uint32_t token, iam_statement *st)
 {
-    iam_value sid;
-    if (ctx_token(ctx, token)->kind != JSON_STRING)
+    const json_token *t = ctx_token(ctx, token);
+    if (t->kind != JSON_STRING)
         return parse_fail_type(ctx, token);
-    if (!parse_value(ctx, token, &sid))
-        return false;
+    st->sid.ptr = parse_copy_bytes(ctx, t->text, t->len);
+    if (st->sid.ptr == NULL)
+        return parse_out_of_memory(ctx);
+    st->sid.len = t->len;
     st->has_sid = true;
-    st->sid = sid.text;
-    st->sid_offset = sid.offset;
+    st->sid_offset = t->offset;
     if (!is_resource_policy(ctx))
-        check_sid(ctx, &sid);
+        check_sid(ctx, t);
     return true;
 }
 
@@ -73,6 +84,10 @@ static bool parse_effect(parse_ctx *ctx, uint32_t token, iam_statement *st)
     if (t->kind != JSON_STRING)
         return parse_fail_type(ctx, token);
     st->effect_offset = t->offset;
+    if (token_is(t, "Allow") || token_is(t, "Deny")) { /* the common spelling */
+        st->effect = (uint8_t)(t->len == 5 ? IAM_EFFECT_ALLOW : IAM_EFFECT_DENY);
+        return true;
+    }
     static const char *const names[2] = {"Allow", "Deny"};
     for (int e = 0; e < 2; e++) {
         size_t n = strlen(names[e]);
@@ -97,8 +112,9 @@ static bool parse_actions(parse_ctx *ctx, uint32_t token, iam_statement *st, boo
     st->not_action = negated;
     if (!parse_string_list(ctx, token, &st->actions))
         return false;
-    for (uint32_t i = 0; i < st->actions.count; i++)
-        check_action(ctx, &st->actions.items[i]);
+    /* the actions are strings, one token each */
+    check_actions(ctx, ctx_token(ctx, st->actions.is_array ? token + 1 : token),
+                  st->actions.count);
     return true;
 }
 
@@ -112,14 +128,10 @@ static bool parse_resources(parse_ctx *ctx, uint32_t token, iam_statement *st, b
     return true;
 }
 
-static const char *const principal_types[4] = {"AWS", "Service", "Federated", "CanonicalUser"};
-
 static bool principal_type_known(const json_token *key)
 {
-    for (int i = 0; i < 4; i++)
-        if (text_equals(key->text, key->len, principal_types[i]))
-            return true;
-    return false;
+    return token_is(key, "AWS") || token_is(key, "Service") || token_is(key, "Federated") ||
+           token_is(key, "CanonicalUser");
 }
 
 static bool parse_principal_map(parse_ctx *ctx, uint32_t token, iam_statement *st)
@@ -127,7 +139,7 @@ static bool parse_principal_map(parse_ctx *ctx, uint32_t token, iam_statement *s
     const json_token *t = ctx_token(ctx, token);
     if (t->len == 0)
         return parse_fail(ctx, IAM_E_BAD_PRINCIPAL, token);
-    iam_principal *items = arena_alloc(ctx->arena, t->len * sizeof *items, _Alignof(iam_principal));
+    iam_principal *items = parse_alloc(ctx, t->len * sizeof *items, _Alignof(iam_principal));
     if (items == NULL)
         return parse_out_of_memory(ctx);
     uint32_t duplicate = parse_first_duplicate(ctx, token);
@@ -139,7 +151,7 @@ static bool parse_principal_map(parse_ctx *ctx, uint32_t token, iam_statement *s
         if (!principal_type_known(key))
             return parse_fail(ctx, IAM_E_UNKNOWN_KEY, k);
         items[i].type.len = key->len;
-        items[i].type.ptr = arena_copy_bytes(ctx->arena, key->text, key->len);
+        items[i].type.ptr = parse_copy_bytes(ctx, key->text, key->len);
         if (items[i].type.ptr == NULL)
             return parse_out_of_memory(ctx);
         if (!parse_string_list(ctx, k + 1, &items[i].values))
@@ -159,9 +171,9 @@ static bool parse_principal(parse_ctx *ctx, uint32_t token, iam_statement *st, b
         return parse_principal_map(ctx, token, st);
     if (t->kind != JSON_STRING)
         return parse_fail_type(ctx, token);
-    if (!text_equals(t->text, t->len, "*"))
+    if (!token_is(t, "*"))
         return parse_fail(ctx, IAM_E_BAD_PRINCIPAL, token);
-    iam_principal *any = arena_alloc(ctx->arena, sizeof *any, _Alignof(iam_principal));
+    iam_principal *any = parse_alloc(ctx, sizeof *any, _Alignof(iam_principal));
     if (any == NULL)
         return parse_out_of_memory(ctx);
     any->type.ptr = "";
@@ -209,7 +221,8 @@ bool parse_statement(parse_ctx *ctx, uint32_t token, iam_statement *st)
 {
     const json_token *t = ctx_token(ctx, token);
     bool seen[KEY_COUNT] = {false};
-    memset(st, 0, sizeof *st);
+    static const iam_statement empty; /* copied: gcc makes a memset a slow rep stos */
+    *st = empty;
     st->offset = t->offset;
     for (uint32_t k = token + 1; k < t->end; k = ctx_token(ctx, k + 1)->end) {
         int key = statement_key_of(ctx_token(ctx, k));

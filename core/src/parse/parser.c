@@ -345,33 +345,28 @@ size_t iam_policy_measure(iam_parser *parser, const char *json, size_t len,
 
 /* ---- helpers shared by the grammar files ---- */
 
+/* A hash of p[0..n), eight bytes at a time (keys and Sids are short). */
 static uint32_t hash_bytes(const char *p, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 16777619u;
-    return h;
-}
-
-static bool same_text(const json_token *a, const json_token *b)
-{
-    return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
-}
-
-/* Inserts token i keyed by its text; returns the earlier token with the same
- * text plus one, or 0 when the text is new. */
-static uint32_t dup_insert(parse_ctx *ctx, size_t mask, uint32_t i)
-{
-    const json_token *t = ctx_token(ctx, i);
-    size_t slot = hash_bytes(t->text, t->len) & mask;
-    while (ctx->dups->slots[slot] != 0) {
-        uint32_t other = ctx->dups->slots[slot] - 1;
-        if (same_text(ctx_token(ctx, other), t))
-            return other + 1;
-        slot = (slot + 1) & mask;
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (uint64_t)n * k;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
     }
-    ctx->dups->slots[slot] = i + 1;
-    return 0;
+    uint64_t tail = 0;
+    for (; i < n; i++)
+        tail = tail << 8 | (unsigned char)p[i];
+    h = (h ^ tail) * k;
+    return (uint32_t)(h >> 32);
+}
+
+static bool same_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && memcmp(a, b, alen) == 0;
 }
 
 /* The slots used for n keys (cleared before and after use). */
@@ -385,29 +380,97 @@ static size_t dup_mask_for(const parse_ctx *ctx, uint32_t n)
     return cap - 1;
 }
 
+/* Inserts item i (its text is text[0..len)) into the table; true when an
+ * earlier item has the same text. same(ctx, j, text, len) compares item j. */
+typedef bool (*dup_same_fn)(const parse_ctx *ctx, uint32_t j, const char *text, size_t len);
+
+static bool dup_insert(parse_ctx *ctx, size_t mask, uint32_t i, const char *text, size_t len,
+                       dup_same_fn same)
+{
+    size_t slot = hash_bytes(text, len) & mask;
+    while (ctx->dups->slots[slot] != 0) {
+        if (same(ctx, ctx->dups->slots[slot] - 1, text, len))
+            return true;
+        slot = (slot + 1) & mask;
+    }
+    ctx->dups->slots[slot] = i + 1;
+    return false;
+}
+
+static bool same_key(const parse_ctx *ctx, uint32_t j, const char *text, size_t len)
+{
+    const json_token *t = ctx_token(ctx, j);
+    return same_bytes(t->text, t->len, text, len);
+}
+
+/* Objects this small (almost all of them) are checked pair by pair: it
+ * costs less than clearing and hashing into the table. */
+#define DUP_LINEAR_MAX 8u
+
+static uint32_t first_duplicate_linear(parse_ctx *ctx, uint32_t object)
+{
+    const json_token *o = ctx_token(ctx, object);
+    for (uint32_t k = object + 1; k < o->end; k = ctx_token(ctx, k + 1)->end) {
+        const json_token *key = ctx_token(ctx, k);
+        for (uint32_t e = object + 1; e < k; e = ctx_token(ctx, e + 1)->end)
+            if (same_key(ctx, e, key->text, key->len))
+                return k;
+    }
+    return 0;
+}
+
 uint32_t parse_first_duplicate(parse_ctx *ctx, uint32_t object)
 {
     const json_token *o = ctx_token(ctx, object);
     if (o->len < 2)
         return 0;
+    if (o->len <= DUP_LINEAR_MAX)
+        return first_duplicate_linear(ctx, object);
     size_t mask = dup_mask_for(ctx, o->len);
     for (uint32_t k = object + 1; k < o->end; k = ctx_token(ctx, k + 1)->end)
-        if (dup_insert(ctx, mask, k) != 0)
+        if (dup_insert(ctx, mask, k, ctx_token(ctx, k)->text, ctx_token(ctx, k)->len, same_key))
             return k;
     return 0;
 }
 
+static bool same_sid(const parse_ctx *ctx, uint32_t j, const char *text, size_t len)
+{
+    const iam_str *sid = &ctx->statements[j].sid;
+    return same_bytes(sid->ptr, sid->len, text, len);
+}
+
+static bool has_sid(const iam_statement *st)
+{
+    return st->has_sid && st->sid.len != 0;
+}
+
+/* Whether statement s repeats the Sid of an earlier one, pair by pair. */
+static bool sid_repeated_linear(const iam_policy *policy, uint32_t s)
+{
+    const iam_str *sid = &policy->statements[s].sid;
+    for (uint32_t e = 0; e < s; e++)
+        if (has_sid(&policy->statements[e]) &&
+            same_bytes(policy->statements[e].sid.ptr, policy->statements[e].sid.len, sid->ptr,
+                       sid->len))
+            return true;
+    return false;
+}
+
 void parse_check_sids(parse_ctx *ctx, const iam_policy *policy)
 {
-    if (policy->statement_count < 2)
+    uint32_t n = policy->statement_count;
+    if (n < 2)
         return;
-    size_t mask = dup_mask_for(ctx, policy->statement_count);
-    for (uint32_t s = 0; s < policy->statement_count; s++) {
+    bool linear = n <= DUP_LINEAR_MAX;
+    size_t mask = linear ? 0 : dup_mask_for(ctx, n);
+    ctx->statements = policy->statements;
+    for (uint32_t s = 0; s < n; s++) {
         const iam_statement *st = &policy->statements[s];
-        if (!st->has_sid || st->sid.len == 0)
+        if (!has_sid(st))
             continue;
-        uint32_t i = token_at_offset(ctx->doc, st->sid_offset);
-        if (dup_insert(ctx, mask, i) != 0)
+        bool repeated = linear ? sid_repeated_linear(policy, s)
+                               : dup_insert(ctx, mask, s, st->sid.ptr, st->sid.len, same_sid);
+        if (repeated)
             parse_note(ctx, IAM_E_SID_DUPLICATE, st->sid_offset);
     }
 }
@@ -424,8 +487,39 @@ bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out)
     default: return parse_fail_type(ctx, token);
     }
     out->text.len = t->len;
-    out->text.ptr = arena_copy_bytes(ctx->arena, t->text, t->len);
+    out->text.ptr = parse_copy_bytes(ctx, t->text, t->len);
     return out->text.ptr != NULL || parse_out_of_memory(ctx);
+}
+
+/* Copies the texts of the n string tokens at first (total bytes) into the
+ * arena as one run: the same bytes and values as n parse_value calls, with
+ * the arena's state kept in locals. False, with nothing done, if they do
+ * not all fit (parse_value then finds which string fails). */
+static bool copy_string_run(parse_ctx *ctx, const json_token *first, uint32_t n,
+                            size_t total, iam_value *items)
+{
+    iam_arena *a = ctx->arena;
+    size_t room = a->cap - a->used;
+    if (a->base == NULL || total > room)
+        return false;
+    char *dst = (char *)a->base + a->used;
+    bool blocks = total + PARSE_COPY_BLOCK <= room; /* see parse_copy_bytes */
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len = first[i].len;
+        items[i].text.ptr = len != 0 ? dst : "";
+        items[i].text.len = len;
+        items[i].offset = first[i].offset;
+        items[i].type = IAM_VALUE_STRING;
+        if (blocks && len <= PARSE_COPY_BLOCK)
+            memcpy(dst, first[i].text, PARSE_COPY_BLOCK);
+        else
+            memcpy(dst, first[i].text, len);
+        dst += len;
+    }
+    a->used += total;
+    if (a->used > a->high_water)
+        a->high_water = a->used;
+    return true;
 }
 
 bool parse_string_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
@@ -437,15 +531,25 @@ bool parse_string_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
     if (t->kind != JSON_ARRAY && t->kind != JSON_STRING)
         return parse_fail_type(ctx, token);
     uint32_t n = out->is_array ? t->len : 1;
-    iam_value *items = arena_alloc(ctx->arena, n * sizeof *items, _Alignof(iam_value));
+    iam_value *items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
     if (items == NULL && n != 0)
         return parse_out_of_memory(ctx);
-    uint32_t i = 0;
-    for (uint32_t e = out->is_array ? token + 1 : token; i < n; e = ctx_token(ctx, e)->end, i++) {
-        if (ctx_token(ctx, e)->kind != JSON_STRING)
-            return parse_fail_type(ctx, e);
-        if (!parse_value(ctx, e, &items[i]))
-            return false;
+    uint32_t e = out->is_array ? token + 1 : token;
+    const json_token *first = ctx_token(ctx, e);
+    uint32_t strings = 0; /* the leading run of strings: one token each */
+    size_t total = 0;
+    while (strings < n && first[strings].kind == JSON_STRING)
+        total += first[strings++].len;
+    if (copy_string_run(ctx, first, strings, total, items)) {
+        if (strings < n)
+            return parse_fail_type(ctx, e + strings);
+    } else {
+        for (uint32_t i = 0; i < n; i++, e++) {
+            if (ctx_token(ctx, e)->kind != JSON_STRING)
+                return parse_fail_type(ctx, e);
+            if (!parse_value(ctx, e, &items[i]))
+                return false;
+        }
     }
     out->items = items;
     out->count = n;
