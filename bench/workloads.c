@@ -43,6 +43,11 @@ static iam_str str_of(const char *s)
     return out;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static char *format(const char *fmt, ...);
+
 static char *format(const char *fmt, ...)
 {
     va_list ap;

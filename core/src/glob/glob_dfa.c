@@ -1014,7 +1014,7 @@ static dfa_result expand_state(dfa_scratch *x, uint32_t s, uint16_t *row)
         row[k] = (uint16_t)plain[classes->flags[k]];
     for (size_t i = 0; r == DFA_OK && i < x->marked.n; i++) {
         uint32_t k = x->marked.v[i], id;
-        if ((r = step_matched(x, k, plain[classes->info[k].flags] != UINT32_MAX, &id)) == DFA_OK)
+        if ((r = step_matched(x, k, plain[classes->flags[k]] != UINT32_MAX, &id)) == DFA_OK)
             row[k] = with_emit_flag(x, id);
     }
     for (size_t i = 0; i < x->marked.n; i++)

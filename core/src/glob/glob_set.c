@@ -618,6 +618,8 @@ static void store_groups(builder *b, glob_set *set)
             continue;
         }
         value.key = folded_copy(b, b->group_keys[g], b->group_key_lens[g]);
+        if (value.key == NULL)
+            break; /* the arena is full (b->failed) */
         uint32_t slot = hash_folded_fast(value.key, value.key_len, value.key_len) & (cap - 1);
         while (slots[slot].key != NULL)
             slot = (slot + 1) & (cap - 1);
