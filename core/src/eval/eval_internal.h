@@ -15,15 +15,18 @@
 
 /* One policy value of a condition, parsed once at compile time for its
  * operator's type (spec §3.4); `parsed` false means a parse failure. */
+/* A value parsed for its operator's type (spec §3.4). */
+typedef union typed_value {
+    decimal number;
+    date_instant date;
+    ip_range ip;
+    bool boolean;
+} typed_value;
+
 typedef struct compiled_value {
     bool parsed;
     bool variables;                 /* substituted per request (spec §4.2) */
-    union {
-        decimal number;
-        date_instant date;
-        ip_range ip;
-        bool boolean;
-    } as;
+    typed_value as;
 } compiled_value;
 
 typedef struct compiled_condition {
@@ -93,12 +96,7 @@ typedef struct parsed_value {
     size_t len;
     uint8_t family;
     bool ok;
-    union {
-        decimal number;
-        date_instant date;
-        ip_range ip;
-        bool boolean;
-    } as;
+    typed_value as;
 } parsed_value;
 
 typedef struct parsed_cache {

@@ -179,19 +179,6 @@ static void insertion_sort_u64(uint64_t *v, size_t n)
     }
 }
 
-static void insertion_sort_u32(uint32_t *v, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        uint32_t x = v[i];
-        size_t j = i;
-        while (j > 0 && v[j - 1] > x) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = x;
-    }
-}
-
 static int compare_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -224,7 +211,7 @@ static size_t sort_unique_u32(uint32_t *v, size_t n)
     if (n < 2)
         return n;
     if (n <= 32)
-        insertion_sort_u32(v, n);
+        glob_sort_short_u32(v, n);
     else
         qsort(v, n, sizeof *v, compare_u32);
     size_t m = 1;

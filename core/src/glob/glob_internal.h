@@ -84,4 +84,18 @@ IAM_INTERNAL void dfa_scratch_start_group(dfa_scratch *scratch, const glob_progr
 IAM_INTERNAL dfa_result dfa_construct(dfa_scratch *scratch, uint32_t lo, uint32_t hi,
                                       uint32_t max_states, uint64_t max_work, dfa_build *out);
 
+/* Insertion sort, for the short (and mostly sorted) lists of the builders. */
+static inline void glob_sort_short_u32(uint32_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
 #endif /* IAMGATE_CORE_GLOB_GLOB_INTERNAL_H */

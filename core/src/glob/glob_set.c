@@ -402,19 +402,6 @@ static char *folded_copy(builder *b, const char *s, size_t n)
     return k;
 }
 
-static void insertion_sort_owners(uint32_t *v, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        uint32_t x = v[i];
-        size_t j = i;
-        while (j > 0 && v[j - 1] > x) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = x;
-    }
-}
-
 static int compare_owner(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -425,7 +412,7 @@ static int compare_owner(const void *a, const void *b)
 static size_t sort_unique_owners(uint32_t *v, size_t n)
 {
     if (n <= 32)
-        insertion_sort_owners(v, n); /* lists are short, and mostly sorted */
+        glob_sort_short_u32(v, n); /* lists are short, and mostly sorted */
     else
         qsort(v, n, sizeof *v, compare_owner);
     size_t m = 0;
@@ -863,30 +850,6 @@ static size_t dfa_scan(const glob_dfa *d, const unsigned char *s, size_t len,
     return emit_state(d, d->accept, e, out, cap, n);
 }
 
-/* dfa_scan for action names: every byte folds, so no colon counting. */
-static size_t dfa_scan_action(const glob_dfa *d, const unsigned char *s, size_t len,
-                              glob_span *out, size_t cap, size_t n)
-{
-    n = emit_state(d, d->emit, 1, out, cap, n);
-    if (len == 0)
-        return emit_state(d, d->accept, 1, out, cap, n);
-    const uint16_t *next = d->next, *table = d->folded;
-    const uint32_t shift = d->shift;
-    uint32_t e = next[(1u << shift) + table[256 | s[0]]];
-    for (size_t i = 1;; i++) {
-        if (e & STATE_EMITS) {
-            e &= ~STATE_EMITS;
-            n = emit_state(d, d->emit, e, out, cap, n);
-        }
-        if (e == 0)
-            return n;
-        if (i == len)
-            break;
-        e = next[(e << shift) + table[s[i] | ((unsigned)(s[i - 1] == ':') << 8)]];
-    }
-    return emit_state(d, d->accept, e, out, cap, n);
-}
-
 static uint64_t fold8(uint64_t x)
 {
     return text_fold8(x);
@@ -984,9 +947,7 @@ static size_t match_group(const glob_set *set, const glob_group *g, const char *
                           size_t n)
 {
     for (uint32_t i = 0; i < g->dfa_count; i++)
-        n = set->kind == GLOB_KIND_ACTION
-                ? dfa_scan_action(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, out, cap, n)
-                : dfa_scan(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, out, cap, n);
+        n = dfa_scan(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, out, cap, n);
     for (uint32_t i = 0; i < g->fallback_count; i++) {
         const glob_fallback *f = &set->fallbacks[g->fallback_start + i];
         bool hit = set->kind == GLOB_KIND_ACTION
