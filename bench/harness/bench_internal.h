@@ -137,6 +137,9 @@ const char *bench_unit_name(bench_time_unit unit);
 
 /* ---- statistics (bench_stats.c) ----------------------------------------- */
 
+/* The run's metric (counter or rate) of that name, or NULL. */
+const bench_metric *bench_find_metric(const bench_run *run, const char *name);
+
 const char *bench_aggregate_name(bench_aggregate_kind kind);
 
 /* One statistic of values[0..n); mean, median, sample stddev (n-1) or cv

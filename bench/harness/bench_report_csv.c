@@ -90,18 +90,9 @@ static bool collect_counter_names(const bench_reporter *reporter, const bench_re
     return true;
 }
 
-static const bench_metric *find_metric(const bench_run *run, const char *name)
-{
-    for (int i = 0; i < run->metric_count; i++) {
-        if (strcmp(run->metrics[i].name, name) == 0)
-            return &run->metrics[i];
-    }
-    return NULL;
-}
-
 static void write_optional_number(FILE *out, const bench_run *run, const char *metric)
 {
-    const bench_metric *m = find_metric(run, metric);
+    const bench_metric *m = bench_find_metric(run, metric);
     if (m != NULL)
         fprintf(out, "%g", m->value);
 }

@@ -96,7 +96,7 @@ static bool labels_agree(const bench_run *runs, size_t n, const bench_run *first
     return true;
 }
 
-static const bench_metric *find_metric(const bench_run *run, const char *name)
+const bench_metric *bench_find_metric(const bench_run *run, const char *name)
 {
     for (int i = 0; i < run->metric_count; i++) {
         if (strcmp(run->metrics[i].name, name) == 0)
@@ -117,7 +117,7 @@ static size_t gather(const bench_run *runs, size_t n, const char *metric, bool c
         if (metric == NULL) {
             values[count++] = cpu ? runs[i].cpu_time : runs[i].real_time;
         } else {
-            const bench_metric *m = find_metric(&runs[i], metric);
+            const bench_metric *m = bench_find_metric(&runs[i], metric);
             if (m != NULL)
                 values[count++] = m->value;
         }
