@@ -270,19 +270,6 @@ static bool policy_kind_applies(uint8_t kind, request_facts *f)
  * proportional to the set's size, and Deny statements, which compile
  * gives the lowest ids, come first.
  */
-#ifdef EVAL_STATS
-#include <stdio.h>
-static unsigned long eval_stat_scan_all, eval_stat_candidates, eval_stat_spans, eval_stat_rspans, eval_stat_rover;
-static void __attribute__((destructor)) eval_stats_print(void)
-{
-    fprintf(stderr, "scan_all %lu candidates %lu spans %lu rspans %lu rover %lu\n", eval_stat_scan_all,
-            eval_stat_candidates, eval_stat_spans, eval_stat_rspans, eval_stat_rover);
-}
-#define STAT(x) (x)
-#else
-#define STAT(x) ((void)0)
-#endif
-
 typedef struct candidate_stream {
     glob_span action[EVAL_MAX_SPANS];   /* consumed from the front */
     size_t action_n;
@@ -305,8 +292,6 @@ static void candidates_start(const iam_policy_set *set, const iam_request *req,
     cs->not_action = set->not_actions;
     cs->not_action_end = set->not_actions + set->not_action_count;
     cs->scan_all = n > EVAL_MAX_SPANS;
-    STAT(eval_stat_scan_all += cs->scan_all);
-    STAT(eval_stat_spans += n);
     cs->next = 0;
     cs->set = set;
     cs->subject = req->action;
@@ -427,8 +412,6 @@ static bool resource_reported(const iam_policy_set *set, resource_hits *rh, uint
         rh->n = glob_set_match_spans(set->resources, req->resource.ptr, req->resource.len,
                                      rh->spans, EVAL_MAX_SPANS);
         rh->complete = rh->n <= EVAL_MAX_SPANS;
-        STAT(eval_stat_rspans += rh->n);
-        STAT(eval_stat_rover += !rh->complete);
     }
     if (!rh->complete)
         return resource_listed(&set->statements[id], req->resource);
@@ -574,7 +557,6 @@ static iam_decision consider_all(eval_run *run, tally *t, iam_explain *ex)
     uint32_t id;
     while (candidates_next(&cs, &id)) {
         bool exact;
-        STAT(eval_stat_candidates++);
         if (!statement_reached(run, id, ex, &exact))
             continue;
         tally_statement(t, &run->set->statements[id], exact);
