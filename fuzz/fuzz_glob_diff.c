@@ -1,8 +1,8 @@
 /*
  * fuzz_glob_diff.c — differential target: the compiled automaton against
  * the reference matchers (spec §2), aborting on any difference.
- * Byte 0: bit 0 picks Action or Resource patterns, bit 1 a tiny DFA state
- * budget (so splitting and the reference fallback run), bit 2 a tiny arena
+ * Byte 0: bit 0 picks Action or Resource patterns, bit 1 also tries each
+ * subject with the case of its ASCII letters swapped, bit 2 a tiny arena
  * (so out-of-memory paths run). The rest is split at '\n': every piece is a
  * pattern (owner = its index) and also, in turn, a subject.
  */
@@ -63,20 +63,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1 || size > MAX_INPUT)
         return 0;
     glob_kind kind = (data[0] & 1) ? GLOB_KIND_RESOURCE : GLOB_KIND_ACTION;
-    glob_options options = {(data[0] & 2) ? 4u : 0u};
     size_t cap = (data[0] & 4) ? 2048 : sizeof arena_memory;
     glob_input pieces[MAX_PIECES];
     size_t count = split_pieces((const char *)data + 1, size - 1, pieces);
     iam_arena arena;
     iam_arena_init(&arena, arena_memory, cap);
     const glob_set *set = NULL;
-    iam_status s = glob_set_compile(&arena, kind, pieces, count, (uint32_t)count, &options, &set);
+    iam_status s = glob_set_compile(&arena, kind, pieces, count, (uint32_t)count, &set);
     if (s == IAM_E_NOMEM) {
         require(set == NULL && arena.used == 0);
         return 0;
     }
     require(s == IAM_OK && set != NULL && arena.used <= cap);
-    for (size_t i = 0; i < count; i++)
+    static char swapped[MAX_INPUT];
+    for (size_t i = 0; i < count; i++) {
         compare(set, kind, pieces, count, pieces[i].text, pieces[i].len);
+        if ((data[0] & 2) == 0)
+            continue;
+        for (size_t k = 0; k < pieces[i].len; k++) {
+            char c = pieces[i].text[k];
+            bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            swapped[k] = letter ? (char)(c ^ 0x20) : c;
+        }
+        compare(set, kind, pieces, count, swapped, pieces[i].len);
+    }
     return 0;
 }

@@ -71,45 +71,30 @@ static bool reference_match(vector_kind kind, const char *pattern,
 
 static unsigned char automaton_memory[1 << 20];
 
-/* The compiled automaton over a set holding the one pattern (owner 7),
- * with a DFA state budget (0: the default). StringLike and ArnLike are
+/* The compiled set holding the one pattern (owner 7): the action index or,
+ * for resources, the prepared pattern. StringLike and ArnLike are
  * condition operators, matched by the reference in every build: for those
- * kinds the automaton rows repeat the reference. */
-static bool automaton_with_budget(vector_kind kind, const char *pattern, size_t pattern_len,
-                                  const char *subject, size_t subject_len, uint32_t budget)
+ * kinds the compiled rows repeat the reference. */
+static bool automaton_match(vector_kind kind, const char *pattern, size_t pattern_len,
+                            const char *subject, size_t subject_len)
 {
     if (kind != KIND_ACTION && kind != KIND_RESOURCE)
         return reference_match(kind, pattern, pattern_len, subject, subject_len);
     iam_arena arena;
     iam_arena_init(&arena, automaton_memory, sizeof automaton_memory);
     glob_input input = {pattern, pattern_len, 7};
-    glob_options options = {budget};
     const glob_set *set = NULL;
     glob_kind gk = kind == KIND_ACTION ? GLOB_KIND_ACTION : GLOB_KIND_RESOURCE;
-    if (glob_set_compile(&arena, gk, &input, 1, 8, &options, &set) != IAM_OK)
+    if (glob_set_compile(&arena, gk, &input, 1, 8, &set) != IAM_OK)
         return false;
     uint32_t owners[4];
     size_t n = glob_set_match(set, subject, subject_len, owners, 4);
     return n == 1 && owners[0] == 7;
 }
 
-static bool automaton_match(vector_kind kind, const char *pattern, size_t pattern_len,
-                            const char *subject, size_t subject_len)
-{
-    return automaton_with_budget(kind, pattern, pattern_len, subject, subject_len, 0);
-}
-
-/* A tiny state budget: every DFA splits or falls back to the reference. */
-static bool automaton_small_match(vector_kind kind, const char *pattern, size_t pattern_len,
-                                  const char *subject, size_t subject_len)
-{
-    return automaton_with_budget(kind, pattern, pattern_len, subject, subject_len, 3);
-}
-
 static const implementation implementations[] = {
     {"reference", reference_match},
     {"automaton", automaton_match},
-    {"automaton-budget-3", automaton_small_match},
 };
 
 #define IMPLEMENTATION_COUNT (sizeof implementations / sizeof implementations[0])

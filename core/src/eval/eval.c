@@ -366,57 +366,12 @@ static bool candidates_next(candidate_stream *cs, uint32_t *id)
 
 /* ---- one statement ---- */
 
-/* The Resource side, matched only when a candidate needs it. */
-typedef struct resource_hits {
-    bool matched;                       /* the automaton has run */
-    bool complete;                      /* its spans fit */
-    glob_span spans[EVAL_MAX_SPANS];
-    size_t n;
-} resource_hits;
-
-static bool owners_contain(const glob_span *s, uint32_t id)
-{
-    size_t lo = 0, hi = s->count; /* lists are sorted: binary search */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->owners[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->count && s->owners[lo] == id;
-}
-
-/* The statement's patterns that went to the automaton, matched with the
- * reference matcher (when the automaton's spans did not fit). */
+/* The statement's prepared Resource patterns (all but "*" and those with
+ * variables). */
 static bool resource_listed(const compiled_statement *st, iam_str resource)
 {
-    for (uint32_t i = 0; i < st->ast->resources.count; i++) {
-        iam_str p = st->ast->resources.items[i].text;
-        size_t from = variables_resource_part(p);
-        iam_str part = {p.ptr + from, p.len - from};
-        if (st->resource_variables && variables_present(part))
-            continue; /* substituted per request instead */
-        if (glob_match_resource_reference(p.ptr, p.len, resource.ptr, resource.len))
-            return true;
-    }
-    return false;
-}
-
-/* Whether the automaton reports statement id for the request's resource. */
-static bool resource_reported(const iam_policy_set *set, resource_hits *rh, uint32_t id,
-                              const iam_request *req)
-{
-    if (!rh->matched) {
-        rh->matched = true;
-        rh->n = glob_set_match_spans(set->resources, req->resource.ptr, req->resource.len,
-                                     rh->spans, EVAL_MAX_SPANS);
-        rh->complete = rh->n <= EVAL_MAX_SPANS;
-    }
-    if (!rh->complete)
-        return resource_listed(&set->statements[id], req->resource);
-    for (size_t i = 0; i < rh->n; i++)
-        if (owners_contain(&rh->spans[i], id))
+    for (uint32_t i = 0; i < st->resource_count; i++)
+        if (glob_resource_match(&st->resources[i], resource.ptr, resource.len))
             return true;
     return false;
 }
@@ -440,14 +395,12 @@ static bool variable_resource_hit(const compiled_statement *st, const iam_reques
 }
 
 /* A statement without a resource list (possible only in resource-based
- * policies) covers the resource the policy is attached to. "*" in the list
- * matches every resource without asking the automaton. */
-static bool resource_applies(const iam_policy_set *set, const compiled_statement *st, uint32_t id,
-                             const iam_request *req, resource_hits *rh)
+ * policies) covers the resource the policy is attached to. */
+static bool resource_applies(const compiled_statement *st, const iam_request *req)
 {
     if (!st->ast->resources.present)
         return true;
-    bool hit = st->resource_star || (st->resource_patterns && resource_reported(set, rh, id, req)) ||
+    bool hit = st->resource_star || resource_listed(st, req->resource) ||
                (st->resource_variables && variable_resource_hit(st, req));
     return st->ast->not_resource ? !hit : hit;
 }
@@ -494,7 +447,6 @@ typedef struct eval_run {
     const iam_policy_set *set;
     const iam_request *req;
     request_facts facts;
-    resource_hits resources;
     parsed_cache parsed;
 } eval_run;
 
@@ -505,7 +457,7 @@ static bool statement_reached(eval_run *run, uint32_t id, iam_explain *ex, bool 
     const compiled_statement *st = &run->set->statements[id];
     *exact = false;
     if (!policy_kind_applies(st->kind, &run->facts) ||
-        !resource_applies(run->set, st, id, run->req, &run->resources))
+        !resource_applies(st, run->req))
         return false;
     if (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
         !principal_applies(st->ast, run->req->principal, exact))
@@ -624,7 +576,6 @@ iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
     eval_run run;
     run.set = set;
     run.req = request;
-    run.resources.matched = false;
     run.parsed.used = 0;
     run.facts.req = request;
     run.facts.service_linked = run.facts.federated_user = -1;

@@ -45,10 +45,10 @@ typedef struct compiled_statement {
     uint8_t level;
     uint8_t effect;
     bool resource_star;             /* the Resource list holds "*" (matches all) */
-    bool resource_patterns;         /* some other pattern is in the automaton */
     bool resource_variables;        /* some Resource pattern holds ${...}: those
-                                       are matched per request, the rest by the
-                                       automaton */
+                                       are substituted per request */
+    uint32_t resource_count;        /* the other Resource patterns, prepared */
+    const glob_resource *resources;
 } compiled_statement;
 
 /* Statement ids put every Deny before every Allow (each group in input
@@ -59,7 +59,6 @@ struct iam_policy_set {
     uint32_t statement_count;
     uint32_t deny_count;            /* ids below it are the Deny statements */
     const glob_set *actions;        /* owner = statement index */
-    const glob_set *resources;
     const uint32_t *not_actions;    /* statements whose list is NotAction */
     uint32_t not_action_count;
     bool has_kind[IAM_POLICY_KIND_COUNT];

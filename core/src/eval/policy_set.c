@@ -8,8 +8,8 @@ typedef struct compile_ctx {
     const iam_policy_input *inputs;
     size_t count;
     uint32_t statements;
-    glob_input *actions, *resources;
-    size_t action_n, resource_n;
+    glob_input *actions;
+    size_t action_n;
 } compile_ctx;
 
 /* Variables are substituted only in 2012-10-17 policies (spec §1.3, §4);
@@ -64,36 +64,38 @@ static bool is_star(const iam_value *v)
     return v->text.len == 1 && v->text.ptr[0] == '*';
 }
 
-/* Resource patterns go to the automaton, except "*" (a flag: it matches
- * every request, and as one of thousands of owners of the automaton's
- * "always" list it would cost every request) and those with variables
- * (substituted per request). */
-static void add_resource_patterns(glob_input *dst, size_t *n, const iam_value_list *l,
-                                  uint32_t owner, bool variables, compiled_statement *out)
+/* Resource patterns are prepared per statement (iam_eval matches them
+ * only for the statements the action index yields), except "*" (a flag)
+ * and those with variables (substituted per request). */
+static bool prepare_resources(compile_ctx *cc, const iam_value_list *l, bool variables,
+                              compiled_statement *out)
 {
-    for (uint32_t i = 0; i < l->count; i++) {
-        if (is_star(&l->items[i])) {
-            out->resource_star = true;
-        } else if (resource_has_variable(variables, &l->items[i])) {
-            out->resource_variables = true;
-        } else {
-            glob_input in = {l->items[i].text.ptr, l->items[i].text.len, owner};
-            dst[(*n)++] = in;
-            out->resource_patterns = true;
-        }
+    glob_resource *prepared = NULL;
+    if (l->count != 0) {
+        prepared = arena_alloc(cc->arena, l->count * sizeof *prepared, _Alignof(glob_resource));
+        if (prepared == NULL)
+            return false;
     }
+    for (uint32_t i = 0; i < l->count; i++) {
+        if (is_star(&l->items[i]))
+            out->resource_star = true;
+        else if (resource_has_variable(variables, &l->items[i]))
+            out->resource_variables = true;
+        else if (!glob_resource_prepare(cc->arena, l->items[i].text.ptr, l->items[i].text.len,
+                                        &prepared[out->resource_count++]))
+            return false;
+    }
+    out->resources = prepared;
+    return true;
 }
 
-static size_t count_patterns(const iam_policy_input *inputs, size_t count, uint32_t *statements,
-                             size_t *resources)
+static size_t count_patterns(const iam_policy_input *inputs, size_t count, uint32_t *statements)
 {
     size_t actions = 0;
     *statements = 0;
-    *resources = 0;
     for (size_t i = 0; i < count; i++)
         for (uint32_t s = 0; s < inputs[i].policy->statement_count; s++) {
             actions += inputs[i].policy->statements[s].actions.count;
-            *resources += inputs[i].policy->statements[s].resources.count;
             (*statements)++;
         }
     return actions;
@@ -113,8 +115,8 @@ static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint3
     out->effect = st->effect;
     bool variables = in->policy->version == IAM_VERSION_2012_10_17;
     add_patterns(cc->actions, &cc->action_n, &st->actions, id);
-    add_resource_patterns(cc->resources, &cc->resource_n, &st->resources, id, variables, out);
-    return compile_conditions(cc, st, variables, out);
+    return prepare_resources(cc, &st->resources, variables, out) &&
+           compile_conditions(cc, st, variables, out);
 }
 
 static bool inputs_valid(const iam_policy_input *inputs, size_t count)
@@ -183,12 +185,8 @@ static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)
     set->statement_count = cc->statements;
     if (!index_not_actions(cc, set, st))
         return IAM_E_NOMEM;
-    iam_status s = glob_set_compile(cc->arena, GLOB_KIND_ACTION, cc->actions, cc->action_n,
-                                    cc->statements, NULL, &set->actions);
-    if (s == IAM_OK)
-        s = glob_set_compile(cc->arena, GLOB_KIND_RESOURCE, cc->resources, cc->resource_n,
-                             cc->statements, NULL, &set->resources);
-    return s;
+    return glob_set_compile(cc->arena, GLOB_KIND_ACTION, cc->actions, cc->action_n,
+                            cc->statements, &set->actions);
 }
 
 iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_input *inputs, size_t count,
@@ -205,23 +203,20 @@ iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_input *inpu
     cc.arena = arena;
     cc.inputs = inputs;
     cc.count = count;
-    size_t resources = 0;
-    size_t actions = count_patterns(inputs, count, &cc.statements, &resources);
+    size_t actions = count_patterns(inputs, count, &cc.statements);
     if (cc.statements > EVAL_MAX_STATEMENTS) {
         error_set(err, IAM_E_LIMIT_STATEMENTS, NULL, NULL, 0, 0);
         return IAM_E_LIMIT_STATEMENTS;
     }
     cc.actions = malloc((actions + 1) * sizeof *cc.actions);
-    cc.resources = malloc((resources + 1) * sizeof *cc.resources);
     size_t mark = arena->used;
     iam_policy_set *set = arena_alloc(arena, sizeof *set, _Alignof(iam_policy_set));
-    iam_status s = cc.actions && cc.resources && set ? IAM_OK : IAM_E_NOMEM;
+    iam_status s = cc.actions && set ? IAM_OK : IAM_E_NOMEM;
     if (s == IAM_OK) {
         memset(set, 0, sizeof *set);
         s = compile_all(&cc, set);
     }
     free(cc.actions);
-    free(cc.resources);
     if (s != IAM_OK) {
         arena->used = mark;
         error_set(err, s, NULL, NULL, 0, 0);

@@ -1,123 +1,177 @@
 /*
- * glob_set.c — assembling a compiled pattern set (glob_set.h) and matching
- * against it. Compile-time scratch lives on the heap; the set lives in the
- * arena and is never written after glob_set_compile returns.
+ * glob_set.c — the action index and resource lists of glob_set.h:
+ * compiling (heap scratch, the set itself in the arena, never written
+ * after glob_set_compile returns) and matching (no allocation).
  */
-#include "glob_internal.h"
+#include "glob_set.h"
 #include "glob.h"
+#include "glob_words.h"
 
 #include <stdlib.h>
 
-#define DEFAULT_MAX_STATES 4096u
-#define MAX_DFA_TOKENS 256u /* longer programs go to the reference matcher */
-#define MAX_ONES_AFTER_STAR 12u /* '*' then k '?' needs 2^k states */
-/* Item steps a construction may take per program in it: failed attempts
- * are thrown away, so this bounds the compile time of hostile sets. */
-#define WORK_PER_PROGRAM 16384u
+#define MAX_PREFIX 63u  /* literal name prefixes are indexed up to this length */
+#define CASE_BITS 0x2020202020202020ull
 
-#define STATE_EMITS 0x8000u      /* flag in a transition: the target emits */
+enum { LIST_EXACT, LIST_PREFIX, LIST_OTHER, LIST_KINDS };
 
-typedef struct glob_dfa {
-    uint32_t shift;                /* a state's row is 1 << shift entries */
-    const uint16_t *next;          /* states × rows; 0 is dead, 1 the start */
-    /* Class of a byte b: table[b | 256 when b opens the subject or follows
-     * a ':'] (a code point starts there whatever b is). */
-    const uint16_t *folded;        /* case ignored */
-    const uint16_t *exact;         /* in a resource part */
-    const uint32_t *emit;          /* per state: start, count in owners */
-    const uint32_t *accept;        /* per state: start, count in owners */
-    const uint32_t *owners;
-} glob_dfa;
-
-typedef struct glob_fallback {
-    const char *text;
-    size_t len;
+typedef struct glob_other {       /* a pattern with wildcards other than one final '*' */
+    const char *text;             /* "vendor:name" as written */
+    const char *name;             /* the name, folded (star_only) */
+    uint32_t len, name_len;
     uint32_t owner;
-} glob_fallback;
+    bool star_only;               /* only '*' wildcards and ASCII literals: star_match */
+} glob_other;
 
-typedef struct glob_group {
-    const char *key;               /* folded vendor or service; NULL = empty slot */
+typedef struct glob_entry {
+    const char *key;              /* folded name prefix, zero padded; NULL: empty slot */
+    uint32_t hash;
     uint32_t key_len;
-    uint32_t dfa_start, dfa_count;
-    uint32_t fallback_start, fallback_count;
-} glob_group;
+    /* exact and prefix: ranges of owners[]; other: a range of others[] */
+    uint32_t start[LIST_KINDS];
+    uint32_t count[LIST_KINDS];
+    /* For an entry with exact names: everything that matches its key
+     * (its own lists and what the vendor's shorter keys say), computed at
+     * compile time, so that a request naming it needs one probe. */
+    uint32_t complete_start, complete_count; /* in spans[] */
+} glob_entry;
 
-typedef struct glob_exact {
-    const char *key;               /* folded "vendor:name"; NULL = empty slot */
-    uint32_t hash;                 /* compared first: no key fetch on a miss */
+typedef struct glob_vendor {
+    const char *key;              /* folded vendor, zero padded; NULL: empty slot */
+    uint32_t hash;
     uint32_t key_len;
-    uint32_t owner_start, owner_count;
-} glob_exact;
+    uint64_t lengths;             /* bit L: an entry with a key of length L holds
+                                     prefix or other patterns */
+    bool exact;                   /* some entry holds exact names */
+    uint32_t table, mask;         /* its entries: entries[table + (hash & mask)] */
+} glob_vendor;
 
 struct glob_set {
     uint8_t kind;
-    const uint32_t *always;        /* owners of "*" */
+    const uint32_t *always;       /* owners of "*" */
     uint32_t always_count;
-    const glob_exact *exact;       /* open addressing, exact_cap slots */
-    uint32_t exact_cap;
-    const glob_group *groups;      /* open addressing, group_cap slots */
-    uint32_t group_cap;
-    const glob_group *generic;     /* resources whose service has wildcards */
-    const glob_dfa *dfas;
-    const glob_fallback *fallbacks;
-    const uint32_t *owners;        /* owner lists of exact names */
-    uint32_t group_count;
-    /* An exact name's list also holds what its vendor's DFAs and fallbacks
-     * match for it (computed at compile time), so a request naming it
-     * needs one lookup and no scan. */
-    bool exact_complete;
+    const glob_vendor *vendors;   /* open addressing, vendor_mask + 1 slots */
+    uint32_t vendor_mask;
+    const glob_entry *entries;
+    const uint32_t *owners;
+    const glob_other *others;
+    const glob_span *spans;       /* complete lists of exact entries */
+    const glob_resource *resources; /* GLOB_KIND_RESOURCE, with resource_owners */
+    const uint32_t *resource_owners;
+    uint32_t resource_count;
     glob_stats stats;
 };
 
+/* Where matches go: spans (glob_set_match_spans) or owners
+ * (glob_set_match); n counts past the capacity. */
+typedef struct sink {
+    glob_span *spans;
+    uint32_t *owners;
+    size_t cap, n;
+} sink;
+
 /* ---------------------------------------------------------------------- */
-/* Hashing with ASCII case folding                                         */
+/* Hashing names a word at a time, ignoring ASCII case                     */
 /* ---------------------------------------------------------------------- */
 
-/* Defined with the matching code below; compile and match must agree. */
-static uint32_t hash_folded_fast(const char *s, size_t n, size_t readable);
-
-
-static int compare_folded(const char *a, size_t an, const char *b, size_t bn)
+/* Every byte gets its 0x20 bit (cheaper than folding, equal for strings
+ * equal ignoring case; the rare extra collision costs a comparison). */
+static inline uint64_t hash_mix(uint64_t h, uint64_t word)
 {
-    size_t n = an < bn ? an : bn;
-    for (size_t i = 0; i < n; i++) {
-        int d = (int)text_lower_ascii((unsigned char)a[i]) - (int)text_lower_ascii((unsigned char)b[i]);
-        if (d != 0)
-            return d;
+    h = (h ^ word) * 0xFF51AFD7ED558CCDull;
+    return h ^ (h >> 32);
+}
+
+static inline uint32_t hash_final(uint64_t h, size_t len)
+{
+    h = (h ^ len) * 0xC4CEB9FE1A85EC53ull;
+    return (uint32_t)(h >> 32);
+}
+
+/* Hashes of the prefixes of one string, for increasing lengths: the whole
+ * words are absorbed once. s[0, readable) may be read. */
+typedef struct prefix_hasher {
+    const char *s;
+    size_t at, readable;          /* the string starts at s + at */
+    uint64_t h;
+    size_t words;                 /* whole words absorbed into h */
+} prefix_hasher;
+
+static inline void hasher_start(prefix_hasher *ph, const char *s, size_t at, size_t readable)
+{
+    ph->s = s;
+    ph->at = at;
+    ph->readable = readable;
+    ph->h = 0x9E3779B97F4A7C15ull;
+    ph->words = 0;
+}
+
+static inline uint32_t hasher_at(prefix_hasher *ph, size_t len)
+{
+    for (; 8 * (ph->words + 1) <= len; ph->words++)
+        ph->h = hash_mix(ph->h, glob_load(ph->s, ph->at + 8 * ph->words, 8, ph->readable) | CASE_BITS);
+    size_t rest = len - 8 * ph->words;
+    if (rest == 0)
+        return hash_final(ph->h, len);
+    uint64_t tail = (glob_load(ph->s, ph->at + 8 * ph->words, rest, ph->readable) | CASE_BITS) &
+                    (~0ull >> (64 - 8 * rest));
+    return hash_final(hash_mix(ph->h, tail), len);
+}
+
+static uint32_t hash_of(const char *s, size_t len)
+{
+    prefix_hasher ph;
+    hasher_start(&ph, s, 0, len);
+    return hasher_at(&ph, len);
+}
+
+/* Whether s[at, at + len) equals key (folded, zero padded) ignoring ASCII
+ * case; s[0, readable) may be read. */
+static inline bool key_equals(const char *key, const char *s, size_t at, size_t len, size_t readable)
+{
+    for (size_t i = 0; i < len; i += 8) {
+        size_t r = len - i < 8 ? len - i : 8;
+        if (glob_load(key, i, 8, i + 8) != text_fold8(glob_load(s, at + i, r, readable)))
+            return false;
     }
-    return an < bn ? -1 : an > bn;
+    return true;
 }
 
 /* ---------------------------------------------------------------------- */
-/* Compile: classifying patterns into groups                               */
+/* Compile                                                                 */
 /* ---------------------------------------------------------------------- */
 
-typedef struct pending {           /* a pattern headed for a group's DFAs */
+typedef struct item {             /* one indexed action pattern */
     uint32_t input;
-    uint32_t group;
-} pending;
+    uint32_t vendor;
+    uint32_t key_at, key_len;     /* its key in the input's text */
+    uint32_t hash;
+    uint8_t list;
+    uint32_t slot;                /* its entry, once inserted */
+} item;
+
+typedef struct vendor_build {
+    const char *text;
+    uint32_t len, hash, patterns;
+    uint64_t lengths;
+    bool exact;
+    uint32_t slot;                /* in the set's vendor table */
+} vendor_build;
 
 typedef struct builder {
     iam_arena *arena;
-    glob_kind kind;
     const glob_input *inputs;
     size_t count;
-    uint32_t max_states;
-    /* classification */
-    uint32_t *always; size_t always_n;
-    uint32_t *exact_inputs; size_t exact_n;    /* inputs with no wildcard */
-    uint32_t *exact_owners; uint32_t exact_owners_n; /* their lists (store_exact) */
-    pending *wild; size_t wild_n;              /* inputs for DFAs */
-    const char **group_keys; uint32_t *group_key_lens; uint32_t group_n;
-    uint32_t *group_slots; uint32_t group_slot_cap;  /* folded key → group + 1 */
-    int32_t generic;                           /* group index or -1 */
-    dfa_scratch *scratch;                      /* for all DFA constructions */
-    /* results */
-    glob_dfa *dfas; size_t dfa_n, dfa_cap;
-    uint32_t *dfa_group;                       /* group of each DFA */
-    glob_fallback *fallbacks; size_t fallback_n;
-    uint32_t *fallback_group;
-    glob_stats stats;
+    glob_set *set;
+    item *items;
+    size_t item_n;
+    uint32_t *always;
+    size_t always_n;
+    vendor_build *vendors;
+    uint32_t vendor_n;
+    uint32_t *vendor_slots;       /* scratch: vendor index + 1 by hash */
+    uint32_t vendor_slot_mask;
+    glob_entry *entries;          /* the set's, while it is built */
+    size_t entry_slots;
     bool failed;
 } builder;
 
@@ -126,122 +180,12 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
-static bool has_wildcard(const char *s, size_t n)
+static uint32_t capacity_for(size_t n)
 {
-    return memchr(s, '*', n) != NULL || memchr(s, '?', n) != NULL;
-}
-
-/* The group index for a key (compared with case folded), added if new.
- * The generic resource group has the NULL key and never enters the table. */
-static uint32_t group_for(builder *b, const char *key, size_t len)
-{
-    uint32_t mask = b->group_slot_cap - 1;
-    uint32_t slot = hash_folded_fast(key, len, len) & mask;
-    for (; key != NULL && b->group_slots[slot] != 0; slot = (slot + 1) & mask) {
-        uint32_t g = b->group_slots[slot] - 1;
-        if (b->group_keys[g] != NULL && b->group_key_lens[g] == len &&
-            compare_folded(b->group_keys[g], len, key, len) == 0)
-            return g;
-    }
-    b->group_keys[b->group_n] = key;
-    b->group_key_lens[b->group_n] = (uint32_t)len;
-    if (key != NULL)
-        b->group_slots[slot] = b->group_n + 1;
-    return b->group_n++;
-}
-
-/* Action patterns (spec §2.2): "*", exact names, or wildcards per vendor.
- * Patterns that can match nothing are dropped. */
-static void classify_action(builder *b, uint32_t i)
-{
-    const char *s = b->inputs[i].text;
-    size_t n = b->inputs[i].len;
-    if (text_equals(s, n, "*")) {
-        b->always[b->always_n++] = i;
-        return;
-    }
-    const char *colon = memchr(s, ':', n);
-    if (colon == NULL || memchr(colon + 1, ':', n - (size_t)(colon + 1 - s)) != NULL)
-        return;
-    const char *name = colon + 1;
-    size_t name_len = n - (size_t)(name - s);
-    if (name_len == 0)
-        return;
-    for (size_t k = 0; k < name_len; k++)
-        if (is_space(name[k]))
-            return;
-    if (!has_wildcard(name, name_len)) {
-        b->exact_inputs[b->exact_n++] = i;
-        return;
-    }
-    pending p = {i, group_for(b, s, (size_t)(colon - s))};
-    b->wild[b->wild_n++] = p;
-}
-
-/* The literal service of a Resource pattern, if its first three fields
- * hold no wildcard (else the [DOC] rule or a wildcard service could let it
- * match any service). */
-static bool resource_service(const char *s, size_t n, const char **service, size_t *len)
-{
-    const char *c1 = memchr(s, ':', n);
-    const char *c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - s)) : NULL;
-    if (c2 == NULL)
-        return false;
-    const char *c3 = memchr(c2 + 1, ':', n - (size_t)(c2 + 1 - s));
-    const char *end = c3 ? c3 : s + n;
-    if (has_wildcard(s, (size_t)(end - s)))
-        return false;
-    *service = c2 + 1;
-    *len = (size_t)(end - *service);
-    return true;
-}
-
-static void classify_resource(builder *b, uint32_t i)
-{
-    const char *s = b->inputs[i].text;
-    size_t n = b->inputs[i].len;
-    if (text_equals(s, n, "*")) {
-        b->always[b->always_n++] = i;
-        return;
-    }
-    const char *service;
-    size_t len;
-    uint32_t g;
-    if (resource_service(s, n, &service, &len)) {
-        g = group_for(b, service, len);
-    } else {
-        if (b->generic < 0)
-            b->generic = (int32_t)group_for(b, NULL, 0);
-        g = (uint32_t)b->generic;
-    }
-    pending p = {i, g};
-    b->wild[b->wild_n++] = p;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Compile: DFAs                                                           */
-/* ---------------------------------------------------------------------- */
-
-static void add_fallback(builder *b, uint32_t input, uint32_t group)
-{
-    glob_fallback *f = &b->fallbacks[b->fallback_n];
-    b->fallback_group[b->fallback_n++] = group;
-    f->text = b->inputs[input].text;
-    f->len = b->inputs[input].len;
-    f->owner = b->inputs[input].owner;
-}
-
-/* The part of an input that its program covers: an action's name, or the
- * whole Resource pattern. */
-static void program_source(const builder *b, uint32_t input, const char **s, size_t *n)
-{
-    *s = b->inputs[input].text;
-    *n = b->inputs[input].len;
-    if (b->kind == GLOB_KIND_ACTION) {
-        const char *colon = memchr(*s, ':', *n);
-        *n -= (size_t)(colon + 1 - *s);
-        *s = colon + 1;
-    }
+    uint32_t cap = 2;
+    while (cap < 2 * n)
+        cap *= 2;
+    return cap;
 }
 
 static void *arena_array(builder *b, size_t count, size_t size, size_t align)
@@ -249,541 +193,414 @@ static void *arena_array(builder *b, size_t count, size_t size, size_t align)
     void *p = arena_alloc(b->arena, count * size, align);
     if (p == NULL && count != 0)
         b->failed = true;
+    else if (p != NULL)
+        memset(p, 0, count * size);
     return p;
 }
 
-static const uint16_t *byte_table(builder *b, const dfa_build *d, bool fold)
+/* A folded, zero-padded copy of s[0, n) in the arena (8-aligned). */
+static const char *folded_copy(builder *b, const char *s, size_t n)
 {
-    uint16_t *t = arena_array(b, 512, sizeof *t, _Alignof(uint16_t));
-    for (uint32_t i = 0; t != NULL && i < 512; i++) {
-        unsigned char x = (unsigned char)i;
-        uint32_t sym = fold ? (SYMBOL_FOLD | text_lower_ascii(x)) : x;
-        if (i >= 256 && byte_continues(x))
-            sym |= SYMBOL_FIRST_CONTINUATION;
-        t[i] = d->class_of[sym];
-    }
-    return t;
-}
-
-_Static_assert(STATE_EMITS == DFA_TARGET_EMITS, "the flag glob_dfa.c puts in transitions");
-
-/* Copies a built DFA into the arena. Rows are padded to a power of two (a
- * shift, not a multiply, on the hot path); the target's "emits" flag rides
- * in the entry. */
-static void dfa_store(builder *b, const dfa_build *d, glob_dfa *out)
-{
-    size_t entries = (size_t)d->states << d->shift;
-    uint16_t *next = arena_array(b, entries, sizeof *next, _Alignof(uint16_t));
-    uint32_t *emit = arena_array(b, 2u * d->states, sizeof *emit, _Alignof(uint32_t));
-    uint32_t *accept = arena_array(b, 2u * d->states, sizeof *accept, _Alignof(uint32_t));
-    uint32_t *owners = arena_array(b, d->owners_len, sizeof *owners, _Alignof(uint32_t));
-    out->folded = byte_table(b, d, true);
-    out->exact = b->kind == GLOB_KIND_RESOURCE ? byte_table(b, d, false) : out->folded;
-    if (b->failed)
-        return;
-    memcpy(next, d->next, entries * sizeof *next);
-    memcpy(emit, d->emit, 2u * d->states * sizeof *emit);
-    memcpy(accept, d->accept, 2u * d->states * sizeof *accept);
-    if (d->owners_len != 0)
-        memcpy(owners, d->owners, d->owners_len * sizeof *owners);
-    out->shift = d->shift;
-    out->next = next;
-    out->emit = emit;
-    out->accept = accept;
-    out->owners = owners;
-    b->stats.dfa_states += d->states;
-}
-
-static void build_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group);
-
-/* A '*' followed later by many '?' makes the DFA remember every recent
- * position: such a program goes straight to the reference matcher. */
-static bool program_explodes(const glob_program *p)
-{
-    uint32_t ones = 0;
-    bool star = false;
-    for (uint32_t t = 0; t < p->count; t++) {
-        star |= p->tokens[t].kind == TOKEN_STAR;
-        ones += star && p->tokens[t].kind == TOKEN_ONE;
-    }
-    return ones > MAX_ONES_AFTER_STAR;
-}
-
-static void split_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group)
-{
-    if (hi - lo == 1) {
-        add_fallback(b, programs[lo].input, group);
-        return;
-    }
-    uint32_t mid = lo + (hi - lo) / 2;
-    build_range(b, programs, lo, mid, group);
-    build_range(b, programs, mid, hi, group);
-}
-
-/* One DFA for programs[lo, hi), split in halves while over the budget. */
-static void build_range(builder *b, glob_program *programs, uint32_t lo, uint32_t hi, uint32_t group)
-{
-    dfa_build d;
-    dfa_result r = dfa_construct(b->scratch, lo, hi, b->max_states,
-                                 (uint64_t)WORK_PER_PROGRAM * (hi - lo), &d);
-    if (r == DFA_NOMEM) {
-        b->failed = true;
-        return;
-    }
-    if (r == DFA_TOO_BIG) {
-        split_range(b, programs, lo, hi, group);
-        return;
-    }
-    if (b->dfa_n == b->dfa_cap) {
-        b->failed = true; /* cannot happen: at most one DFA per pattern */
-        return;
-    }
-    b->dfa_group[b->dfa_n] = group;
-    dfa_store(b, &d, &b->dfas[b->dfa_n++]);
-}
-
-/* Builds the programs of one group (b->wild[from, to)) and its DFAs. */
-static void build_group(builder *b, uint32_t group, size_t from, size_t to,
-                        glob_program *programs)
-{
-    uint32_t n = 0;
-    for (size_t i = from; i < to && !b->failed; i++) {
-        const char *s;
-        size_t len;
-        program_source(b, b->wild[i].input, &s, &len);
-        if (!program_build(&programs[n], s, len, b->kind == GLOB_KIND_RESOURCE, b->wild[i].input)) {
-            b->failed = true;
-            break;
-        }
-        programs[n].owner = b->inputs[b->wild[i].input].owner;
-        if (programs[n].count > MAX_DFA_TOKENS || program_explodes(&programs[n])) {
-            add_fallback(b, b->wild[i].input, group);
-            program_free(&programs[n]);
-            continue;
-        }
-        n++;
-    }
-    if (n > 0 && !b->failed) {
-        dfa_scratch_start_group(b->scratch, programs, b->kind == GLOB_KIND_ACTION);
-        build_range(b, programs, 0, n, group);
-    }
-    for (uint32_t i = 0; i < n; i++)
-        program_free(&programs[i]);
-}
-
-static const glob_group *group_find(const glob_set *set, const char *key, size_t len,
-                                    size_t readable);
-static size_t match_group(const glob_set *set, const glob_group *g, const char *s, size_t len,
-                          const char *whole, size_t whole_len, glob_span *out, size_t cap,
-                          size_t n);
-
-/* ---------------------------------------------------------------------- */
-/* Compile: tables in the arena                                            */
-/* ---------------------------------------------------------------------- */
-
-static uint32_t table_capacity(size_t n)
-{
-    uint32_t cap = 8;
-    while (cap < 2 * n)
-        cap <<= 1;
-    return cap;
-}
-
-/* Keys are zero-padded to whole 8-byte words: matching reads them a word
- * at a time. */
-static char *folded_copy(builder *b, const char *s, size_t n)
-{
-    size_t padded = (n / 8 + 1) * 8;
+    size_t padded = (n + 8) / 8 * 8;
     char *k = arena_array(b, padded, 1, 8);
-    if (k != NULL)
-        memset(k, 0, padded);
     for (size_t i = 0; k != NULL && i < n; i++)
         k[i] = (char)text_lower_ascii((unsigned char)s[i]);
     return k;
 }
 
-static int compare_owner(const void *a, const void *b)
+static bool equals_folded(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (text_lower_ascii((unsigned char)a[i]) != text_lower_ascii((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
+static uint32_t vendor_for(builder *b, const char *s, size_t n)
+{
+    uint32_t hash = hash_of(s, n);
+    uint32_t slot = hash & b->vendor_slot_mask;
+    for (; b->vendor_slots[slot] != 0; slot = (slot + 1) & b->vendor_slot_mask) {
+        vendor_build *v = &b->vendors[b->vendor_slots[slot] - 1];
+        if (v->hash == hash && v->len == n && equals_folded(v->text, s, n))
+            return b->vendor_slots[slot] - 1;
+    }
+    vendor_build *v = &b->vendors[b->vendor_n];
+    memset(v, 0, sizeof *v);
+    v->text = s;
+    v->len = (uint32_t)n;
+    v->hash = hash;
+    b->vendor_slots[slot] = ++b->vendor_n;
+    return b->vendor_n - 1;
+}
+
+/* Action patterns (spec §2.2): "*", or "vendor:name" with exactly one
+ * colon and a name that is neither empty nor holds whitespace; any other
+ * pattern matches nothing and is dropped. */
+static void classify_action(builder *b, uint32_t i)
+{
+    const char *s = b->inputs[i].text;
+    size_t n = b->inputs[i].len;
+    if (text_equals(s, n, "*")) {
+        b->always[b->always_n++] = b->inputs[i].owner;
+        return;
+    }
+    const char *colon = memchr(s, ':', n);
+    if (colon == NULL || memchr(colon + 1, ':', n - (size_t)(colon + 1 - s)) != NULL)
+        return;
+    size_t at = (size_t)(colon + 1 - s), wild = n;
+    if (at == n)
+        return;
+    for (size_t k = at; k < n; k++) {
+        if (is_space(s[k]))
+            return;
+        if (wild == n && (s[k] == '*' || s[k] == '?'))
+            wild = k;
+    }
+    item *it = &b->items[b->item_n++];
+    it->input = i;
+    it->vendor = vendor_for(b, s, at - 1);
+    it->key_at = (uint32_t)at;
+    vendor_build *v = &b->vendors[it->vendor];
+    size_t literal = wild - at;
+    bool stars_only = true;
+    for (size_t k = wild; k < n; k++)
+        stars_only &= s[k] == '*';
+    if (wild == n) {
+        it->list = LIST_EXACT;
+        it->key_len = (uint32_t)literal;
+        v->exact = true;
+    } else {
+        it->list = stars_only && literal <= MAX_PREFIX ? LIST_PREFIX : LIST_OTHER;
+        it->key_len = (uint32_t)(literal <= MAX_PREFIX ? literal : MAX_PREFIX);
+        v->lengths |= 1ull << it->key_len;
+    }
+    it->hash = hash_of(s + at, it->key_len);
+    v->patterns++;
+}
+
+/* The vendor table of the set, and each vendor's (empty) entry table. */
+static void store_vendors(builder *b)
+{
+    glob_set *set = b->set;
+    uint32_t cap = capacity_for(b->vendor_n), entries = 0;
+    glob_vendor *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_vendor));
+    for (uint32_t i = 0; slots != NULL && i < b->vendor_n; i++) {
+        const vendor_build *v = &b->vendors[i];
+        uint32_t slot = v->hash & (cap - 1);
+        while (slots[slot].key != NULL)
+            slot = (slot + 1) & (cap - 1);
+        glob_vendor *g = &slots[slot];
+        g->key = folded_copy(b, v->text, v->len);
+        g->hash = v->hash;
+        g->key_len = v->len;
+        g->lengths = v->lengths;
+        g->exact = v->exact;
+        g->table = entries;
+        g->mask = capacity_for(v->patterns) - 1;
+        entries += g->mask + 1;
+        b->vendors[i].slot = slot;
+    }
+    set->vendors = slots;
+    set->vendor_mask = cap - 1;
+    b->entries = arena_array(b, entries, sizeof(glob_entry), _Alignof(glob_entry));
+    b->entry_slots = entries;
+    set->entries = b->entries;
+    set->stats.vendors = b->vendor_n;
+}
+
+/* Puts every item's key in its vendor's table and counts its lists. */
+static void insert_keys(builder *b)
+{
+    glob_entry *entries = b->entries;
+    for (size_t i = 0; i < b->item_n && !b->failed; i++) {
+        item *it = &b->items[i];
+        const glob_vendor *v = &b->set->vendors[b->vendors[it->vendor].slot];
+        const char *key = b->inputs[it->input].text + it->key_at;
+        uint32_t slot = it->hash & v->mask;
+        glob_entry *e;
+        for (;; slot = (slot + 1) & v->mask) {
+            e = &entries[v->table + slot];
+            if (e->key == NULL || (e->hash == it->hash && e->key_len == it->key_len &&
+                                   equals_folded(e->key, key, it->key_len)))
+                break;
+        }
+        if (e->key == NULL) {
+            e->key = folded_copy(b, key, it->key_len);
+            e->hash = it->hash;
+            e->key_len = it->key_len;
+            b->set->stats.entries++;
+        }
+        e->count[it->list]++;
+        it->slot = v->table + slot;
+    }
+}
+
+static void sort_short(uint32_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+static int compare_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
 }
 
-/* Sorts owners and drops repeats; the new count. */
-static size_t sort_unique_owners(uint32_t *v, size_t n)
+/* Sorted, without repeats; the new length. */
+static uint32_t sort_unique(uint32_t *v, uint32_t n)
 {
-    if (n <= 32)
-        glob_sort_short_u32(v, n); /* lists are short, and mostly sorted */
+    bool sorted = true;
+    for (uint32_t i = 1; i < n; i++)
+        sorted &= v[i - 1] < v[i];
+    if (sorted)
+        return n;
+    if (n > 64)
+        qsort(v, n, sizeof *v, compare_u32);
     else
-        qsort(v, n, sizeof *v, compare_owner);
-    size_t m = 0;
+        sort_short(v, n);
+    uint32_t out = n ? 1 : 0;
+    for (uint32_t i = 1; i < n; i++)
+        if (v[i] != v[out - 1])
+            v[out++] = v[i];
+    return out;
+}
+
+/* Whether the name pattern has only '*' wildcards and ASCII literals
+ * (the corpus's "*Tags", "*Session*"): star_match decides those. */
+static bool star_only(const char *name, size_t n)
+{
     for (size_t i = 0; i < n; i++)
-        if (m == 0 || v[m - 1] != v[i])
-            v[m++] = v[i];
-    return m;
-}
-
-/* The slot of the exact name s (case folded), taken if new (*added). */
-static uint32_t exact_slot(builder *b, glob_exact *slots, uint32_t cap, const char *s, size_t n,
-                           bool *added)
-{
-    uint32_t hash = hash_folded_fast(s, n, n), slot = hash & (cap - 1);
-    for (; slots[slot].key != NULL; slot = (slot + 1) & (cap - 1))
-        if (slots[slot].hash == hash && slots[slot].key_len == n &&
-            compare_folded(slots[slot].key, n, s, n) == 0) {
-            *added = false;
-            return slot;
-        }
-    slots[slot].key = folded_copy(b, s, n);
-    slots[slot].hash = hash;
-    slots[slot].key_len = (uint32_t)n;
-    *added = true;
-    return slot;
-}
-
-/* The exact-name table: one slot per distinct folded name. Its owner lists
- * (b->exact_owners, heap) are indexed by the slots' owner_start, count. */
-static void store_exact(builder *b, glob_set *set)
-{
-    uint32_t cap = table_capacity(b->exact_n);
-    glob_exact *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_exact));
-    uint32_t *slot_of = malloc((b->exact_n + 1) * sizeof *slot_of);
-    b->exact_owners = malloc((b->exact_n + 1) * sizeof *b->exact_owners);
-    if (slot_of == NULL || b->exact_owners == NULL || b->failed) {
-        b->failed = true;
-        free(slot_of);
-        return;
-    }
-    memset(slots, 0, cap * sizeof *slots);
-    for (size_t i = 0; i < b->exact_n && !b->failed; i++) {
-        const glob_input *in = &b->inputs[b->exact_inputs[i]];
-        bool added;
-        slot_of[i] = exact_slot(b, slots, cap, in->text, in->len, &added);
-        slots[slot_of[i]].owner_count++;
-        b->stats.exact += added;
-    }
-    if (b->failed) {
-        free(slot_of);
-        return;
-    }
-    uint32_t used = 0;
-    for (uint32_t s = 0; s < cap; s++) { /* each list's place, then its owners */
-        slots[s].owner_start = used;
-        used += slots[s].owner_count;
-        slots[s].owner_count = 0;
-    }
-    for (size_t i = 0; i < b->exact_n; i++) {
-        glob_exact *e = &slots[slot_of[i]];
-        b->exact_owners[e->owner_start + e->owner_count++] = b->inputs[b->exact_inputs[i]].owner;
-    }
-    used = 0;
-    for (uint32_t s = 0; s < cap; s++) { /* sorted, without repeats, packed */
-        uint32_t *list = b->exact_owners + slots[s].owner_start;
-        size_t n = sort_unique_owners(list, slots[s].owner_count);
-        memmove(b->exact_owners + used, list, n * sizeof *list);
-        slots[s].owner_start = used;
-        slots[s].owner_count = (uint32_t)n;
-        used += (uint32_t)n;
-    }
-    b->exact_owners_n = used;
-    free(slot_of);
-    set->exact = slots;
-    set->exact_cap = cap;
-    set->owners = b->exact_owners; /* until store_exact_owners */
-}
-
-/* The exact names' owner lists into the arena, unless complete_exact did. */
-static void store_exact_owners(builder *b, glob_set *set)
-{
-    if (set->exact_complete || b->failed)
-        return;
-    uint32_t *owners = arena_array(b, b->exact_owners_n, sizeof *owners, _Alignof(uint32_t));
-    if (owners != NULL && b->exact_owners_n != 0)
-        memcpy(owners, b->exact_owners, b->exact_owners_n * sizeof *owners);
-    set->owners = owners;
-}
-
-typedef struct u32_list { uint32_t *v; size_t n, cap; } u32_list;
-
-static bool list_push(u32_list *l, uint32_t x)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 1024;
-        uint32_t *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL)
+        if (name[i] == '?' || (unsigned char)name[i] >= 0x80)
             return false;
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = x;
     return true;
 }
 
-/* Appends to all the owners that match the exact name e: its own, and what
- * its vendor's DFAs and fallbacks give for it; sorted, without repeats. */
-static bool exact_answer(const glob_set *set, const glob_exact *e, u32_list *all)
+static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob_other *o)
 {
-    size_t start = all->n;
-    bool ok = true;
-    for (uint32_t i = 0; ok && i < e->owner_count; i++)
-        ok = list_push(all, set->owners[e->owner_start + i]);
-    const char *colon = memchr(e->key, ':', e->key_len);
-    size_t vendor_len = (size_t)(colon - e->key);
-    const glob_group *g = set->group_count ? group_find(set, e->key, vendor_len, e->key_len) : NULL;
-    glob_span spans[512];
-    size_t n = g ? match_group(set, g, colon + 1, e->key_len - vendor_len - 1, e->key, e->key_len,
-                               spans, 512, 0)
-                 : 0;
-    if (n > 512)
-        return false; /* keep scanning for this set */
-    for (size_t k = 0; ok && k < n; k++)
-        for (uint32_t i = 0; ok && i < spans[k].count; i++)
-            ok = list_push(all, spans[k].owners[i]);
-    if (!ok)
-        return false;
-    all->n = start + sort_unique_owners(all->v + start, all->n - start);
-    return true;
+    size_t name_len = in->len - name_at;
+    char *text = arena_array(b, in->len + 1, 1, 1);
+    const char *name = folded_copy(b, in->text + name_at, name_len);
+    if (text == NULL || name == NULL)
+        return;
+    memcpy(text, in->text, in->len);
+    o->text = text;
+    o->name = name;
+    o->len = (uint32_t)in->len;
+    o->name_len = (uint32_t)name_len;
+    o->owner = in->owner;
+    o->star_only = star_only(in->text + name_at, name_len);
 }
 
-/* Makes every exact name's list complete (see glob_set.exact_complete).
- * On failure the set stays correct: matching then also scans. */
-static void complete_exact(builder *b, glob_set *set)
+/* Owner lists and other-pattern lists, laid out entry by entry. */
+static void fill_lists(builder *b)
 {
-    if (b->kind != GLOB_KIND_ACTION || b->exact_n == 0)
-        return;
-    glob_exact *slots = (glob_exact *)(uintptr_t)set->exact;
-    uint32_t *starts = malloc(set->exact_cap * 2 * sizeof *starts);
-    u32_list all = {NULL, 0, 0};
-    bool ok = starts != NULL;
-    for (uint32_t s = 0; ok && s < set->exact_cap; s++) {
-        starts[2 * s] = (uint32_t)all.n;
-        ok = slots[s].key == NULL || exact_answer(set, &slots[s], &all);
-        starts[2 * s + 1] = (uint32_t)all.n - starts[2 * s];
+    glob_entry *entries = b->entries;
+    size_t entry_slots = b->entry_slots;
+    uint32_t owners_n = 0, others_n = 0;
+    for (size_t s = 0; s < entry_slots; s++) {
+        glob_entry *e = &entries[s];
+        e->start[LIST_EXACT] = owners_n;
+        owners_n += e->count[LIST_EXACT];
+        e->start[LIST_PREFIX] = owners_n;
+        owners_n += e->count[LIST_PREFIX];
+        e->start[LIST_OTHER] = others_n;
+        others_n += e->count[LIST_OTHER];
+        memset(e->count, 0, sizeof e->count);
     }
-    uint32_t *owners = ok ? arena_array(b, all.n, sizeof *owners, _Alignof(uint32_t)) : NULL;
-    if (ok && !b->failed) {
-        if (all.n)
-            memcpy(owners, all.v, all.n * sizeof *owners);
-        for (uint32_t s = 0; s < set->exact_cap; s++) {
-            slots[s].owner_start = starts[2 * s];
-            slots[s].owner_count = starts[2 * s + 1];
-        }
-        set->owners = owners;
-        set->exact_complete = true;
-    }
-    free(starts);
-    free(all.v);
-}
-
-/* The group table of the set: folded keys, each group's DFAs and fallbacks
- * contiguous (DFAs and fallbacks were made group by group). */
-static void store_groups(builder *b, glob_set *set)
-{
-    uint32_t cap = table_capacity(b->group_n);
-    glob_group *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_group));
-    glob_group *generic = arena_array(b, 1, sizeof *generic, _Alignof(glob_group));
-    glob_group *values = calloc((size_t)b->group_n + 1, sizeof *values);
-    if (values == NULL)
-        b->failed = true;
-    if (b->failed) {
-        free(values);
-        return;
-    }
-    memset(slots, 0, cap * sizeof *slots);
-    memset(generic, 0, sizeof *generic);
-    for (size_t d = 0; d < b->dfa_n; d++)
-        if (values[b->dfa_group[d]].dfa_count++ == 0)
-            values[b->dfa_group[d]].dfa_start = (uint32_t)d;
-    for (size_t f = 0; f < b->fallback_n; f++)
-        if (values[b->fallback_group[f]].fallback_count++ == 0)
-            values[b->fallback_group[f]].fallback_start = (uint32_t)f;
-    for (uint32_t g = 0; g < b->group_n && !b->failed; g++) {
-        glob_group value = values[g];
-        value.key_len = b->group_key_lens[g];
-        if ((int32_t)g == b->generic) {
-            *generic = value;
-            set->generic = generic;
+    uint32_t *owners = arena_array(b, owners_n, sizeof *owners, _Alignof(uint32_t));
+    glob_other *others = arena_array(b, others_n, sizeof *others, _Alignof(glob_other));
+    for (size_t i = 0; i < b->item_n && !b->failed; i++) {
+        const item *it = &b->items[i];
+        const glob_input *in = &b->inputs[it->input];
+        glob_entry *e = &entries[it->slot];
+        uint32_t at = e->start[it->list] + e->count[it->list]++;
+        if (it->list != LIST_OTHER) {
+            owners[at] = in->owner;
             continue;
         }
-        value.key = folded_copy(b, b->group_keys[g], b->group_key_lens[g]);
-        if (value.key == NULL)
-            break; /* the arena is full (b->failed) */
-        uint32_t slot = hash_folded_fast(value.key, value.key_len, value.key_len) & (cap - 1);
-        while (slots[slot].key != NULL)
-            slot = (slot + 1) & (cap - 1);
-        slots[slot] = value;
+        if (others != NULL)
+            prepare_other(b, in, it->key_at, &others[at]);
     }
-    free(values);
-    set->groups = slots;
-    set->group_cap = cap;
-    set->group_count = b->group_n;
-    b->stats.groups = b->group_n;
+    for (size_t s = 0; s < entry_slots && !b->failed; s++) {
+        glob_entry *e = &entries[s];
+        for (int k = LIST_EXACT; k <= LIST_PREFIX; k++)
+            e->count[k] = sort_unique(owners + e->start[k], e->count[k]);
+    }
+    b->set->owners = owners;
+    b->set->others = others;
 }
 
-static void store_lists(builder *b, glob_set *set)
+static void count_lists(builder *b)
 {
-    uint32_t *always = arena_array(b, b->always_n, sizeof *always, _Alignof(uint32_t));
-    glob_dfa *dfas = arena_array(b, b->dfa_n, sizeof *dfas, _Alignof(glob_dfa));
-    glob_fallback *fallbacks = arena_array(b, b->fallback_n, sizeof *fallbacks, _Alignof(glob_fallback));
+    for (size_t i = 0; i < b->item_n; i++) {
+        glob_stats *st = &b->set->stats;
+        st->exact += b->items[i].list == LIST_EXACT;
+        st->prefix += b->items[i].list == LIST_PREFIX;
+        st->other += b->items[i].list == LIST_OTHER;
+    }
+}
+
+static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
+                         size_t len, bool use_complete, sink *out);
+
+#define COMPLETE_MAX_SPANS 256u /* an entry with more probes instead */
+
+/* The complete answer of every entry with exact names: the vendor's
+ * matching as a request "vendor:key" would see it (the key is folded;
+ * case never changes an action's matches). */
+static void complete_entries(builder *b)
+{
+    glob_set *set = b->set;
+    size_t cap = 1024, n = 0;
+    glob_span *all = malloc(cap * sizeof *all);
+    char *subject = malloc(2 * MAX_PREFIX + 2);
+    size_t subject_cap = 2 * MAX_PREFIX + 2;
+    for (uint32_t vs = 0; all != NULL && subject != NULL && vs <= set->vendor_mask; vs++) {
+        const glob_vendor *v = &set->vendors[vs];
+        for (uint32_t es = 0; v->key != NULL && v->exact && es <= v->mask; es++) {
+            glob_entry *e = &b->entries[v->table + es];
+            if (e->key == NULL || e->count[LIST_EXACT] == 0)
+                continue;
+            size_t len = v->key_len + 1 + e->key_len;
+            if (len > subject_cap) {
+                char *bigger = realloc(subject, len);
+                if (bigger == NULL)
+                    break;
+                subject = bigger;
+                subject_cap = len;
+            }
+            memcpy(subject, v->key, v->key_len);
+            subject[v->key_len] = ':';
+            memcpy(subject + v->key_len + 1, e->key, e->key_len);
+            if (cap - n < COMPLETE_MAX_SPANS) {
+                glob_span *bigger = realloc(all, 2 * cap * sizeof *all);
+                if (bigger == NULL)
+                    break;
+                all = bigger;
+                cap *= 2;
+            }
+            sink out = {all + n, NULL, COMPLETE_MAX_SPANS, 0};
+            match_vendor(set, v, subject, v->key_len + 1, len, false, &out);
+            if (out.n > COMPLETE_MAX_SPANS)
+                continue;
+            e->complete_start = (uint32_t)n;
+            e->complete_count = (uint32_t)out.n;
+            n += out.n;
+        }
+    }
+    glob_span *spans = arena_array(b, n, sizeof *spans, _Alignof(glob_span));
+    if (spans != NULL && all != NULL)
+        memcpy(spans, all, n * sizeof *spans);
+    set->spans = spans;
+    free(all);
+    free(subject);
+}
+
+static void compile_actions(builder *b)
+{
+    for (size_t i = 0; i < b->count; i++)
+        classify_action(b, (uint32_t)i);
+    store_vendors(b);
     if (b->failed)
         return;
-    uint32_t n = 0;
-    for (size_t i = 0; i < b->always_n; i++) {
-        uint32_t owner = b->inputs[b->always[i]].owner;
-        bool repeat = false;
-        for (uint32_t k = 0; k < n; k++)
-            repeat |= always[k] == owner;
-        if (!repeat)
-            always[n++] = owner;
-    }
-    set->always = always;
-    set->always_count = n;
-    if (b->dfa_n)
-        memcpy(dfas, b->dfas, b->dfa_n * sizeof *dfas);
-    if (b->fallback_n)
-        memcpy(fallbacks, b->fallbacks, b->fallback_n * sizeof *fallbacks);
-    set->dfas = dfas;
-    set->fallbacks = fallbacks;
+    insert_keys(b);
+    if (b->failed)
+        return;
+    fill_lists(b);
+    if (!b->failed)
+        complete_entries(b);
+    count_lists(b);
 }
 
-/* ---------------------------------------------------------------------- */
-/* Compile: entry point                                                    */
-/* ---------------------------------------------------------------------- */
-
-static bool builder_init(builder *b, size_t count)
+static void compile_resources(builder *b)
 {
-    size_t n = count + 1;
+    glob_resource *prepared = arena_array(b, b->count, sizeof *prepared, _Alignof(glob_resource));
+    uint32_t *owners = arena_array(b, b->count, sizeof *owners, _Alignof(uint32_t));
+    size_t n = 0;
+    for (size_t i = 0; i < b->count && !b->failed; i++) {
+        if (text_equals(b->inputs[i].text, b->inputs[i].len, "*")) {
+            b->always[b->always_n++] = b->inputs[i].owner;
+            continue;
+        }
+        if (!glob_resource_prepare(b->arena, b->inputs[i].text, b->inputs[i].len, &prepared[n]))
+            b->failed = true;
+        owners[n++] = b->inputs[i].owner;
+    }
+    b->set->resources = prepared;
+    b->set->resource_owners = owners;
+    b->set->resource_count = (uint32_t)n;
+}
+
+static void store_always(builder *b)
+{
+    uint32_t *always = arena_array(b, b->always_n, sizeof *always, _Alignof(uint32_t));
+    if (always != NULL)
+        memcpy(always, b->always, b->always_n * sizeof *always);
+    b->set->always = always;
+    b->set->always_count = always ? sort_unique(always, (uint32_t)b->always_n) : 0;
+}
+
+static bool builder_start(builder *b)
+{
+    size_t n = b->count + 1;
+    b->items = malloc(n * sizeof *b->items);
     b->always = malloc(n * sizeof *b->always);
-    b->exact_inputs = malloc(n * sizeof *b->exact_inputs);
-    b->wild = malloc(n * sizeof *b->wild);
-    b->group_keys = malloc(n * sizeof *b->group_keys);
-    b->group_key_lens = malloc(n * sizeof *b->group_key_lens);
-    b->group_slot_cap = table_capacity(n);
-    b->group_slots = calloc(b->group_slot_cap, sizeof *b->group_slots);
-    b->dfa_cap = n;
-    b->dfas = calloc(n, sizeof *b->dfas);
-    b->dfa_group = malloc(n * sizeof *b->dfa_group);
-    b->fallbacks = calloc(n, sizeof *b->fallbacks);
-    b->fallback_group = malloc(n * sizeof *b->fallback_group);
-    b->generic = -1;
-    return b->always && b->exact_inputs && b->wild && b->group_keys && b->group_key_lens &&
-           b->group_slots && b->dfas && b->dfa_group && b->fallbacks && b->fallback_group;
+    b->vendors = malloc(n * sizeof *b->vendors);
+    b->vendor_slot_mask = capacity_for(n) - 1;
+    b->vendor_slots = calloc((size_t)b->vendor_slot_mask + 1, sizeof *b->vendor_slots);
+    return b->items && b->always && b->vendors && b->vendor_slots;
 }
 
 static void builder_free(builder *b)
 {
+    free(b->items);
     free(b->always);
-    free(b->exact_inputs);
-    free(b->exact_owners);
-    free(b->wild);
-    free(b->group_keys);
-    free(b->group_key_lens);
-    free(b->group_slots);
-    free(b->dfas);
-    free(b->dfa_group);
-    free(b->fallbacks);
-    free(b->fallback_group);
-}
-
-/* Orders b->wild by group (stably: a group's patterns keep their input
- * order); *starts[g] is where group g begins. */
-static bool sort_wild_by_group(builder *b, uint32_t **starts)
-{
-    uint32_t *start = calloc((size_t)b->group_n + 1, sizeof *start);
-    pending *sorted = malloc((b->wild_n + 1) * sizeof *sorted);
-    if (start == NULL || sorted == NULL) {
-        free(start);
-        free(sorted);
-        return false;
-    }
-    for (size_t i = 0; i < b->wild_n; i++)
-        start[b->wild[i].group + 1]++;
-    for (uint32_t g = 0; g < b->group_n; g++)
-        start[g + 1] += start[g];
-    for (size_t i = 0; i < b->wild_n; i++)
-        sorted[start[b->wild[i].group]++] = b->wild[i];
-    memmove(start + 1, start, b->group_n * sizeof *start); /* back to the starts */
-    start[0] = 0;
-    free(b->wild);
-    b->wild = sorted;
-    *starts = start;
-    return true;
-}
-
-static void build_all_groups(builder *b)
-{
-    glob_program *programs = malloc((b->wild_n + 1) * sizeof *programs);
-    uint32_t *starts = NULL;
-    b->scratch = b->wild_n != 0 ? dfa_scratch_create() : NULL;
-    if (programs == NULL || (b->wild_n != 0 && b->scratch == NULL) ||
-        !sort_wild_by_group(b, &starts))
-        b->failed = true;
-    for (uint32_t g = 0; g < b->group_n && !b->failed; g++)
-        build_group(b, g, starts[g], starts[g + 1], programs);
-    free(starts);
-    free(programs);
-    dfa_scratch_free(b->scratch);
-    b->scratch = NULL;
-}
-
-static bool owners_valid(const glob_input *inputs, size_t count, uint32_t owner_count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (inputs[i].owner >= owner_count || (inputs[i].text == NULL && inputs[i].len != 0))
-            return false;
-    return true;
+    free(b->vendors);
+    free(b->vendor_slots);
 }
 
 iam_status glob_set_compile(iam_arena *arena, glob_kind kind, const glob_input *inputs,
-                            size_t count, uint32_t owner_count, const glob_options *options,
-                            const glob_set **out)
+                            size_t count, uint32_t owner_count, const glob_set **out)
 {
     *out = NULL;
-    if (arena == NULL || (inputs == NULL && count != 0) || count >= (1u << 22) ||
-        !owners_valid(inputs, count, owner_count))
+    if (arena == NULL || (inputs == NULL && count != 0) || count > UINT32_MAX / 4 ||
+        (kind != GLOB_KIND_ACTION && kind != GLOB_KIND_RESOURCE))
         return IAM_E_ARG;
+    for (size_t i = 0; i < count; i++)
+        if (inputs[i].owner >= owner_count || (inputs[i].text == NULL && inputs[i].len != 0))
+            return IAM_E_ARG;
+    size_t mark = arena->used;
     builder b;
     memset(&b, 0, sizeof b);
     b.arena = arena;
-    b.kind = kind;
     b.inputs = inputs;
     b.count = count;
-    b.max_states = options && options->max_dfa_states ? options->max_dfa_states : DEFAULT_MAX_STATES;
-    size_t mark = arena->used;
-    glob_set *set = NULL;
-    if (!builder_init(&b, count)) {
-        b.failed = true;
+    b.set = arena_array(&b, 1, sizeof *b.set, _Alignof(glob_set));
+    if (b.set != NULL && builder_start(&b)) {
+        b.set->kind = (uint8_t)kind;
+        b.set->stats.patterns = (uint32_t)count;
+        if (kind == GLOB_KIND_ACTION)
+            compile_actions(&b);
+        else
+            compile_resources(&b);
+        store_always(&b);
     } else {
-        for (uint32_t i = 0; i < count; i++) {
-            if (kind == GLOB_KIND_ACTION)
-                classify_action(&b, i);
-            else
-                classify_resource(&b, i);
-        }
-        set = arena_array(&b, 1, sizeof *set, _Alignof(glob_set));
-        if (set != NULL)
-            memset(set, 0, sizeof *set);
-        build_all_groups(&b);
-        if (!b.failed) {
-            store_exact(&b, set);
-            store_groups(&b, set);
-            store_lists(&b, set);
-            if (!b.failed)
-                complete_exact(&b, set);
-            store_exact_owners(&b, set);
-        }
+        b.failed = true;
     }
     builder_free(&b);
     if (b.failed) {
         arena->used = mark;
         return IAM_E_NOMEM;
     }
-    set->kind = (uint8_t)kind;
-    b.stats.patterns = (uint32_t)count;
-    b.stats.dfas = (uint32_t)b.dfa_n;
-    b.stats.fallbacks = (uint32_t)b.fallback_n;
-    b.stats.bytes = arena->used - mark;
-    set->stats = b.stats;
-    *out = set;
+    b.set->stats.bytes = arena->used - mark;
+    *out = b.set;
     return IAM_OK;
 }
 
@@ -796,259 +613,197 @@ void glob_set_stats(const glob_set *set, glob_stats *stats)
 /* Matching                                                                */
 /* ---------------------------------------------------------------------- */
 
-/* A span of owners; n counts spans even past cap. */
-static size_t emit_span(const uint32_t *owners, uint32_t count, glob_span *out, size_t cap,
-                        size_t n)
+static inline void emit(sink *out, const uint32_t *owners, uint32_t count)
 {
     if (count == 0)
-        return n;
-    if (n < cap) {
-        out[n].owners = owners;
-        out[n].count = count;
+        return;
+    if (out->spans != NULL) {
+        if (out->n < out->cap) {
+            out->spans[out->n].owners = owners;
+            out->spans[out->n].count = count;
+        }
+        out->n++;
+        return;
     }
-    return n + 1;
+    for (uint32_t i = 0; i < count; i++, out->n++)
+        if (out->n < out->cap)
+            out->owners[out->n] = owners[i];
 }
 
-static size_t emit_state(const glob_dfa *d, const uint32_t *range, uint32_t state,
-                         glob_span *out, size_t cap, size_t n)
+static const glob_vendor *vendor_find(const glob_set *set, const char *s, size_t len,
+                                      size_t readable)
 {
-    return emit_span(d->owners + range[2 * state], range[2 * state + 1], out, cap, n);
+    uint32_t hash;
+    prefix_hasher ph;
+    hasher_start(&ph, s, 0, readable);
+    hash = hasher_at(&ph, len);
+    for (uint32_t slot = hash & set->vendor_mask;; slot = (slot + 1) & set->vendor_mask) {
+        const glob_vendor *v = &set->vendors[slot];
+        if (v->key == NULL)
+            return NULL;
+        if (v->hash == hash && v->key_len == len && key_equals(v->key, s, 0, len, readable))
+            return v;
+    }
+}
+
+/* The entry of the vendor whose key is the name's first len bytes. */
+static const glob_entry *entry_find(const glob_set *set, const glob_vendor *v, const char *s,
+                                    size_t at, size_t len, uint32_t hash, size_t readable)
+{
+    for (uint32_t slot = hash & v->mask;; slot = (slot + 1) & v->mask) {
+        const glob_entry *e = &set->entries[v->table + slot];
+        if (e->key == NULL)
+            return NULL;
+        if (e->hash == hash && e->key_len == len && key_equals(e->key, s, at, len, readable))
+            return e;
+    }
+}
+
+/* Whether the folded pattern p[0, n) equals s[0, n) ignoring ASCII case. */
+static bool folded_equals(const char *p, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != (char)text_lower_ascii((unsigned char)s[i]))
+            return false;
+    return true;
 }
 
 /*
- * The hot loops: per byte, one lookup of its class and one of the next
- * state, whose "emits" flag says whether to report (so the emit table is
- * off the dependency chain). Measured by bench/bench_glob.c against the
- * reference matcher; fuzz/fuzz_glob_diff.c checks both agree.
+ * A name pattern of ASCII literals and '*' (folded) against a request's
+ * name, as glob_match_reference would decide it: the literal before the
+ * first '*' at the start, the one after the last at the end, each one
+ * between at its leftmost place after the previous one (the standard
+ * argument: a later place never helps the rest). A literal's ASCII first
+ * byte always starts a code point of the subject; its end must end one
+ * (glob_cut_ok), else the subject's code point is longer than the
+ * literal's last one.
  */
-/* Bytes fold case until the fifth colon (spec §2.3.2 item 6): for
- * actions, whose every byte folds, both tables are the folding one. */
-static size_t dfa_scan(const glob_dfa *d, const unsigned char *s, size_t len,
-                                glob_span *out, size_t cap, size_t n)
+static bool star_match(const char *p, size_t pn, const char *s, size_t sn)
 {
-    n = emit_state(d, d->emit, 1, out, cap, n);
-    if (len == 0)
-        return emit_state(d, d->accept, 1, out, cap, n);
-    const uint16_t *next = d->next, *table = d->folded;
-    const uint32_t shift = d->shift;
-    unsigned colons = s[0] == ':';
-    uint32_t e = next[(1u << shift) + table[256 | s[0]]];
-    for (size_t i = 1;; i++) {
-        if (e & STATE_EMITS) {
-            e &= ~STATE_EMITS;
-            n = emit_state(d, d->emit, e, out, cap, n);
-        }
-        if (e == 0)
-            return n;
-        if (i == len)
-            break;
-        if (colons == 5)
-            table = d->exact;
-        e = next[(e << shift) + table[s[i] | ((unsigned)(s[i - 1] == ':') << 8)]];
-        colons += s[i] == ':';
-    }
-    return emit_state(d, d->accept, e, out, cap, n);
-}
-
-static uint64_t fold8(uint64_t x)
-{
-    return text_fold8(x);
-}
-
-/* Bytes s[i..n) (fewer than 8) as the low bytes of a word, the rest zero.
- * s[0..readable) may be read (readable >= n): with 8 bytes or more, one
- * load that may overlap bytes already seen, never past readable. */
-static uint64_t load_tail(const char *s, size_t i, size_t n, size_t readable)
-{
-    size_t r = n - i;
-    if (r == 0)
-        return 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (readable >= 8) {
-        uint64_t x;
-        size_t from = i + 8 <= readable ? i : readable - 8;
-        memcpy(&x, s + from, 8);
-        return (x >> (8 * (i - from))) & (~0ull >> (64 - 8 * r));
-    }
-#endif
-    uint64_t x = 0; /* short strings, or big-endian: byte by byte */
-    for (size_t j = 0; j < r; j++)
-        x |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
-    return x;
-}
-
-/* Whether s equals key (folded, zero-padded: see folded_copy) ignoring
- * ASCII case, 8 bytes at a time; s[0..readable) may be read. */
-static inline bool equals_folded_fast(const char *key, size_t key_len, const char *s, size_t n,
-                                      size_t readable)
-{
-    if (key_len != n)
+    const char *first_star = memchr(p, '*', pn);
+    size_t head = (size_t)(first_star - p), last = pn - 1;
+    while (p[last] != '*')
+        last--;
+    size_t tail = pn - last - 1;
+    if (sn < head + tail || !folded_equals(p, s, head) || !glob_cut_ok(s, head, sn) ||
+        !folded_equals(p + last + 1, s + sn - tail, tail))
         return false;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (n != 0 && n < 8 && readable >= 8) { /* a service name: one word */
-        uint64_t a, b;
-        memcpy(&a, key, 8);
-        memcpy(&b, s, 8);
-        return a == fold8(b & (~0ull >> (64 - 8 * n)));
-    }
-#endif
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t a, b;
-        memcpy(&a, key + i, 8);
-        memcpy(&b, s + i, 8);
-        if (a != fold8(b))
+    size_t at = head, end = sn - tail; /* the middle literals go in s[at, end) */
+    for (size_t i = head + 1; i < last;) {
+        size_t len = 0;
+        while (p[i + len] != '*')
+            len++;
+        bool found = false;
+        for (; !found && len != 0 && at + len <= end; at++)
+            found = folded_equals(p + i, s + at, len) && glob_cut_ok(s, at + len, sn);
+        if (len != 0 && !found)
             return false;
+        if (len != 0)
+            at += len - 1; /* the loop's at++ went one past the match's start */
+        i += len + 1;
     }
-    uint64_t a;
-    memcpy(&a, key + i, 8);
-    return i == n || a == fold8(load_tail(s, i, n, readable));
+    return true;
 }
 
-/* A hash equal for strings equal ignoring ASCII case: every byte has its
- * 0x20 bit set (cheaper than folding; it merges a few more non-letters,
- * which only costs an extra comparison). s[0..readable) may be read. */
-static uint32_t hash_folded_fast(const char *s, size_t n, size_t readable)
+static bool other_matches(const glob_other *o, const char *s, size_t at, size_t len)
 {
-    const uint64_t case_bits = 0x2020202020202020ull;
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        h = (h ^ (x | case_bits)) * 0xFF51AFD7ED558CCDull;
-    }
-    if (i < n)
-        h = (h ^ (load_tail(s, i, n, readable) | case_bits)) * 0xFF51AFD7ED558CCDull;
-    return (uint32_t)(h ^ (h >> 29) ^ (h >> 47));
+    if (o->star_only)
+        return star_match(o->name, o->name_len, s + at, len - at);
+    return glob_match_action_reference(o->text, o->len, s, len);
 }
 
-/* The group of key[0..len); key[0..readable) may be read. */
-static const glob_group *group_find(const glob_set *set, const char *key, size_t len,
-                                    size_t readable)
+/* What an entry of key length len says about the action s (the name
+ * starting at `at`). */
+static void emit_entry(const glob_set *set, const glob_entry *e, const char *s, size_t at,
+                       size_t len, size_t s_len, sink *out)
 {
-    if (set->group_count <= 4) { /* few services: comparing beats hashing */
-        for (uint32_t slot = 0; slot < set->group_cap; slot++)
-            if (set->groups[slot].key_len == len && set->groups[slot].key != NULL &&
-                equals_folded_fast(set->groups[slot].key, set->groups[slot].key_len, key, len, readable))
-                return &set->groups[slot];
-        return NULL;
+    bool whole = at + len == s_len;
+    if (whole)
+        emit(out, set->owners + e->start[LIST_EXACT], e->count[LIST_EXACT]);
+    if (e->count[LIST_PREFIX] != 0 && glob_cut_ok(s, at + len, s_len))
+        emit(out, set->owners + e->start[LIST_PREFIX], e->count[LIST_PREFIX]);
+    for (uint32_t i = 0; i < e->count[LIST_OTHER]; i++) {
+        const glob_other *o = &set->others[e->start[LIST_OTHER] + i];
+        if (other_matches(o, s, at, s_len))
+            emit(out, &o->owner, 1);
     }
-    uint32_t mask = set->group_cap - 1;
-    for (uint32_t slot = hash_folded_fast(key, len, readable) & mask; set->groups[slot].key != NULL;
-         slot = (slot + 1) & mask)
-        if (equals_folded_fast(set->groups[slot].key, set->groups[slot].key_len, key, len, readable))
-            return &set->groups[slot];
-    return NULL;
 }
 
-static size_t match_group(const glob_set *set, const glob_group *g, const char *s, size_t len,
-                          const char *whole, size_t whole_len, glob_span *out, size_t cap,
-                          size_t n)
+/* The action s (its name starts at `at`) against vendor v's entries. With
+ * use_complete, an entry with exact names answers alone (compile computes
+ * those answers without it). */
+static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
+                         size_t len, bool use_complete, sink *out)
 {
-    for (uint32_t i = 0; i < g->dfa_count; i++)
-        n = dfa_scan(&set->dfas[g->dfa_start + i], (const unsigned char *)s, len, out, cap, n);
-    for (uint32_t i = 0; i < g->fallback_count; i++) {
-        const glob_fallback *f = &set->fallbacks[g->fallback_start + i];
-        bool hit = set->kind == GLOB_KIND_ACTION
-                       ? glob_match_action_reference(f->text, f->len, whole, whole_len)
-                       : glob_match_resource_reference(f->text, f->len, whole, whole_len);
-        if (hit)
-            n = emit_span(&f->owner, 1, out, cap, n);
-    }
-    return n;
-}
-
-/* Spans of the exact name s; *hit says whether it is in the table. */
-static size_t match_exact(const glob_set *set, const char *s, size_t len, glob_span *out,
-                          size_t cap, size_t n, bool *hit)
-{
-    *hit = false;
-    uint32_t mask = set->exact_cap - 1, hash = hash_folded_fast(s, len, len);
-    for (uint32_t slot = hash & mask; set->exact[slot].key != NULL; slot = (slot + 1) & mask) {
-        const glob_exact *e = &set->exact[slot];
-        if (e->hash == hash && equals_folded_fast(e->key, e->key_len, s, len, len)) {
-            *hit = true;
-            return emit_span(set->owners + e->owner_start, e->owner_count, out, cap, n);
+    size_t name = len - at;
+    if (v->exact || (name <= MAX_PREFIX && ((v->lengths >> name) & 1))) {
+        prefix_hasher whole;
+        hasher_start(&whole, s, at, len);
+        const glob_entry *e = entry_find(set, v, s, at, name, hasher_at(&whole, name), len);
+        if (e != NULL && use_complete && e->complete_count != 0) {
+            for (uint32_t i = 0; i < e->complete_count; i++)
+                emit(out, set->spans[e->complete_start + i].owners, set->spans[e->complete_start + i].count);
+            return;
         }
+        if (e != NULL)
+            emit_entry(set, e, s, at, name, len, out);
     }
-    return n;
+    /* the key lengths of prefix patterns shorter than the name */
+    uint64_t lengths = v->lengths & (name > MAX_PREFIX ? ~0ull : (1ull << name) - 1);
+    prefix_hasher ph;
+    hasher_start(&ph, s, at, len);
+    while (lengths != 0) {
+        size_t l = (size_t)__builtin_ctzll(lengths);
+        lengths &= lengths - 1;
+        const glob_entry *e = entry_find(set, v, s, at, l, hasher_at(&ph, l), len);
+        if (e != NULL)
+            emit_entry(set, e, s, at, l, len, out);
+    }
 }
 
-static size_t match_action(const glob_set *set, const char *s, size_t len, glob_span *out,
-                           size_t cap, size_t n)
+static void match_action(const glob_set *set, const char *s, size_t len, sink *out)
 {
     const char *colon = memchr(s, ':', len);
-    if (colon == NULL)
-        return n;
-    bool hit;
-    n = match_exact(set, s, len, out, cap, n, &hit);
-    if (hit && set->exact_complete)
-        return n;
-    size_t vendor_len = (size_t)(colon - s);
-    const glob_group *g = set->group_count ? group_find(set, s, vendor_len, len) : NULL;
-    if (g != NULL)
-        n = match_group(set, g, colon + 1, len - vendor_len - 1, s, len, out, cap, n);
-    return n;
+    if (colon == NULL || set->vendors == NULL)
+        return;
+    size_t at = (size_t)(colon - s) + 1;
+    const glob_vendor *v = vendor_find(set, s, at - 1, len);
+    if (v != NULL)
+        match_vendor(set, v, s, at, len, true, out);
 }
 
-/* The request's service field, if it has the six fields of an ARN. */
-static bool arn_service(const char *s, size_t len, const char **service, size_t *service_len)
+static void match_resource(const glob_set *set, const char *s, size_t len, sink *out)
 {
-    size_t colons = 0, start = 0;
-    for (size_t i = 0; i < len && colons < 5; i++) {
-        if (s[i] != ':')
-            continue;
-        if (++colons == 2)
-            start = i + 1;
-        else if (colons == 3)
-            *service_len = i - start;
-    }
-    *service = s + start;
-    return colons == 5;
+    for (uint32_t i = 0; i < set->resource_count; i++)
+        if (glob_resource_match(&set->resources[i], s, len))
+            emit(out, &set->resource_owners[i], 1);
 }
 
-static size_t match_resource(const glob_set *set, const char *s, size_t len, glob_span *out,
-                             size_t cap, size_t n)
+static void match(const glob_set *set, const char *subject, size_t len, sink *out)
 {
-    const char *service;
-    size_t service_len = 0;
-    if (!arn_service(s, len, &service, &service_len))
-        return n; /* "*" and non-ARNs: only the pattern "*" (spec §2.3.6) */
-    const glob_group *g = group_find(set, service, service_len, (size_t)(s + len - service));
-    if (g != NULL)
-        n = match_group(set, g, s, len, s, len, out, cap, n);
-    if (set->generic != NULL)
-        n = match_group(set, set->generic, s, len, s, len, out, cap, n);
-    return n;
+    if (set == NULL || (subject == NULL && len != 0))
+        return;
+    if (subject == NULL)
+        subject = "";
+    emit(out, set->always, set->always_count);
+    if (set->kind == GLOB_KIND_ACTION)
+        match_action(set, subject, len, out);
+    else
+        match_resource(set, subject, len, out);
 }
 
 size_t glob_set_match_spans(const glob_set *set, const char *subject, size_t len,
                             glob_span *spans, size_t cap)
 {
-    if (set == NULL || (subject == NULL && len != 0))
-        return 0;
-    if (subject == NULL)
-        subject = "";
-    size_t n = emit_span(set->always, set->always_count, spans, cap, 0);
-    if (set->kind == GLOB_KIND_ACTION)
-        return match_action(set, subject, len, spans, cap, n);
-    return match_resource(set, subject, len, spans, cap, n);
+    sink out = {spans, NULL, cap, 0};
+    match(set, subject, len, &out);
+    return out.n;
 }
 
 size_t glob_set_match(const glob_set *set, const char *subject, size_t len, uint32_t *owners,
                       size_t cap)
 {
-    glob_span spans[256];
-    size_t count = glob_set_match_spans(set, subject, len, spans, 256);
-    if (count > 256)
-        return SIZE_MAX; /* cannot happen for sets of fewer than ~60 DFAs a group */
-    size_t n = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (n < cap)
-            memcpy(owners + n, spans[i].owners,
-                   (spans[i].count < cap - n ? spans[i].count : cap - n) * sizeof *owners);
-        n += spans[i].count;
-    }
-    return n;
+    sink out = {NULL, owners, cap, 0};
+    match(set, subject, len, &out);
+    return out.n;
 }

@@ -1,23 +1,33 @@
 /*
- * glob_set.h — the compiled automaton over all Action (or all Resource)
- * patterns of a policy set (spec §2). One pass over a request's action or
- * resource yields the owners (statements) whose patterns match it.
- *
- * Semantics are exactly those of the reference matchers in glob.h: a
+ * glob_set.h — the compiled forms of Action and Resource patterns (spec
+ * §2), with exactly the semantics of the reference matchers in glob.h: a
  * subject is a sequence of code points (a byte and the continuation bytes
  * after it); '*' and '?' consume whole code points; a literal code point
  * of the pattern must equal one of the subject's.
  *
- * Layout of a compiled set (all inside the caller's arena, immutable):
- *  - `always`: owners of the pattern "*";
- *  - actions: a hash table of exact names ("vendor:name", case folded) and,
- *    per vendor, DFAs over the name for the patterns with wildcards;
- *  - resources: per service (when the pattern names it literally) and one
- *    generic group, DFAs over the whole ARN;
- *  - a fallback list of patterns whose DFA would exceed the state budget,
- *    matched with the reference matcher (e.g. '*' followed by many '?').
- * DFAs are built by subset construction in which a pattern is reported and
- * dropped as soon as only '*' remains of it.
+ * Actions: all Action/NotAction patterns of a policy set become one index,
+ * so that one pass over a request's action yields the statements whose
+ * patterns match it. Every pattern is cut at its first wildcard into a
+ * literal prefix and a rest:
+ *  - "*" goes to the `always` list;
+ *  - per vendor (the part before the colon, compared ignoring case), an
+ *    open-addressing table keyed by the folded literal part of the name;
+ *    an entry lists the owners of the exact names equal to its key, of the
+ *    patterns "key*", and the other patterns whose literal prefix is the
+ *    key (their rest is checked with the reference matcher);
+ *  - the vendor records which key lengths (0..63) hold prefix patterns, so
+ *    matching hashes the request's name once, a word at a time, and
+ *    probes only those lengths (plus the whole name for exact entries).
+ * Compiling costs one hash and one insertion per pattern, nothing that
+ * grows with how the patterns overlap.
+ *
+ * Resources: each pattern is prepared on its own (glob_resource): its
+ * literal prefix, folded where ASCII case is ignored, rejects almost every
+ * subject in a few word comparisons; an exact ARN or "literal*" in the
+ * resource part is decided there too; anything else goes on to the
+ * reference matcher. iam_eval matches the few statements the action index
+ * yields this way. A glob_set of kind GLOB_KIND_RESOURCE is a list of
+ * prepared patterns (for tests and benchmarks of the same code).
  */
 #ifndef IAMGATE_CORE_GLOB_GLOB_SET_H
 #define IAMGATE_CORE_GLOB_GLOB_SET_H
@@ -35,31 +45,28 @@ typedef struct glob_input {
     uint32_t owner;         /* reported when the pattern matches */
 } glob_input;
 
-typedef struct glob_options {
-    uint32_t max_dfa_states; /* per DFA; 0 = 4096. A group over budget is
-                                split; a single pattern over it falls back */
-} glob_options;
-
 typedef struct glob_set glob_set;
 
 typedef struct glob_stats {
-    uint32_t patterns, exact, dfas, dfa_states, fallbacks, groups;
-    size_t bytes;            /* arena bytes of the set */
+    uint32_t patterns;      /* inputs */
+    uint32_t exact;         /* action names without wildcards */
+    uint32_t prefix;        /* "vendor:literal*" */
+    uint32_t other;         /* checked with the reference matcher after the index */
+    uint32_t vendors, entries;
+    size_t bytes;           /* arena bytes of the set */
 } glob_stats;
 
-/* Compiles the patterns into the arena. Owners must be < owner_count.
- * Scratch memory comes from the heap (cold path); the set itself only from
- * the arena. Fails: IAM_E_NOMEM (arena or heap), IAM_E_ARG. */
+/* Compiles the patterns into the arena (their text is copied). Owners must
+ * be < owner_count. Scratch memory comes from the heap (cold path); the
+ * set itself only from the arena. Fails: IAM_E_NOMEM (arena or heap),
+ * IAM_E_ARG. */
 IAM_INTERNAL iam_status glob_set_compile(iam_arena *arena, glob_kind kind,
                                          const glob_input *inputs, size_t count,
-                                         uint32_t owner_count,
-                                         const glob_options *options,
-                                         const glob_set **out);
+                                         uint32_t owner_count, const glob_set **out);
 
-/* The set of matching owners as spans of precomputed owner lists (the
- * union of the spans; an owner may be in several). Writes up to cap spans
- * and returns how many there are. Allocates nothing; thread-safe. At most
- * 2 + (DFAs of the subject's groups) × (len + 2) + fallbacks spans. */
+/* The set of matching owners as spans of sorted owner lists (the union of
+ * the spans; an owner may be in several). Writes up to cap spans and
+ * returns how many there are. Allocates nothing; thread-safe. */
 typedef struct glob_span {
     const uint32_t *owners;
     uint32_t count;
@@ -75,5 +82,31 @@ IAM_INTERNAL size_t glob_set_match(const glob_set *set, const char *subject,
                                    size_t len, uint32_t *owners, size_t cap);
 
 IAM_INTERNAL void glob_set_stats(const glob_set *set, glob_stats *stats);
+
+/* One Resource pattern, prepared (text copied into the arena). */
+typedef enum glob_resource_shape {
+    GLOB_RESOURCE_ANY,      /* "*" */
+    GLOB_RESOURCE_EXACT,    /* six fields, no wildcard */
+    GLOB_RESOURCE_PREFIX,   /* six literal fields, then only '*' */
+    GLOB_RESOURCE_GENERAL   /* the reference matcher after the prefix test */
+} glob_resource_shape;
+
+typedef struct glob_resource {
+    const char *text;       /* the pattern */
+    const char *literal;    /* its bytes before the first wildcard, ASCII
+                               lower-cased before the fifth colon, zero
+                               padded to whole 8-byte words */
+    uint32_t len;
+    uint32_t literal_len;
+    uint32_t fold_len;      /* literal bytes [0, fold_len) ignore case */
+    uint8_t shape;          /* glob_resource_shape */
+} glob_resource;
+
+/* False when the arena is full. */
+IAM_INTERNAL bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len,
+                                        glob_resource *out);
+
+/* glob_match_resource_reference(p->text, p->len, subject, len), faster. */
+IAM_INTERNAL bool glob_resource_match(const glob_resource *p, const char *subject, size_t len);
 
 #endif /* IAMGATE_CORE_GLOB_GLOB_SET_H */
