@@ -310,8 +310,9 @@ static bool action_listed(const iam_statement *st, iam_str action)
 static bool candidates_scan(candidate_stream *cs, uint32_t *id)
 {
     while (cs->next < cs->set->statement_count) {
-        const iam_statement *st = cs->set->statements[cs->next++].ast;
-        if (action_listed(st, cs->subject) != st->not_action) {
+        const compiled_statement *c = &cs->set->statements[cs->next++];
+        const iam_statement *st = c->ast;
+        if (c->copy_of == UINT32_MAX && action_listed(st, cs->subject) != st->not_action) {
             *id = cs->next - 1;
             return true;
         }
@@ -538,8 +539,11 @@ static void explain_decision(eval_run *run, iam_decision d, iam_explain *ex)
                                                    (st->kind == IAM_POLICY_IDENTITY ||
                                                     st->kind == IAM_POLICY_RESOURCE);
         bool exact;
-        if (wanted && statement_reached(run, id, NULL, &exact))
-            explain_statement(ex, st);
+        if (!wanted || !statement_reached(run, id, NULL, &exact))
+            continue;
+        explain_statement(ex, st);
+        for (uint32_t c = 0; c < st->copy_count; c++)
+            explain_statement(ex, &run->set->statements[run->set->copies[st->copy_start + c]]);
     }
 }
 

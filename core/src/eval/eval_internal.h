@@ -49,6 +49,13 @@ typedef struct compiled_statement {
                                        are substituted per request */
     uint32_t resource_count;        /* the other Resource patterns, prepared */
     const glob_resource *resources;
+    bool version_2012;              /* its policy enables variables */
+    /* Identical statements (same kind, level, effect and elements; spec
+     * §6: a statement's effect never depends on where it was written) are
+     * compiled once: the first is indexed and lists the later ones, which
+     * iam_eval reaches only through it (for explanations). */
+    uint32_t copy_of;               /* UINT32_MAX: none, it is indexed */
+    uint32_t copy_start, copy_count; /* its copies, in set->copies */
 } compiled_statement;
 
 /* Statement ids put every Deny before every Allow (each group in input
@@ -59,6 +66,7 @@ struct iam_policy_set {
     uint32_t statement_count;
     uint32_t deny_count;            /* ids below it are the Deny statements */
     const glob_set *actions;        /* owner = statement index */
+    const uint32_t *copies;         /* statement ids, see compiled_statement */
     const uint32_t *not_actions;    /* statements whose list is NotAction */
     uint32_t not_action_count;
     bool has_kind[IAM_POLICY_KIND_COUNT];

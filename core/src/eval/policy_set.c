@@ -102,7 +102,7 @@ static size_t count_patterns(const iam_policy_input *inputs, size_t count, uint3
 }
 
 static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint32_t input,
-                              uint32_t index, uint32_t id, compiled_statement *out)
+                              uint32_t index, compiled_statement *out)
 {
     const iam_statement *st = &in->policy->statements[index];
     memset(out, 0, sizeof *out);
@@ -114,7 +114,8 @@ static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint3
     out->level = (uint8_t)in->level;
     out->effect = st->effect;
     bool variables = in->policy->version == IAM_VERSION_2012_10_17;
-    add_patterns(cc->actions, &cc->action_n, &st->actions, id);
+    out->version_2012 = variables;
+    out->copy_of = UINT32_MAX;
     return prepare_resources(cc, &st->resources, variables, out) &&
            compile_conditions(cc, st, variables, out);
 }
@@ -128,6 +129,120 @@ static bool inputs_valid(const iam_policy_input *inputs, size_t count)
     return true;
 }
 
+/* ---- identical statements ---- */
+
+static bool same_str(iam_str a, iam_str b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+static bool same_values(const iam_value_list *a, const iam_value_list *b)
+{
+    if (a->present != b->present || a->count != b->count)
+        return false;
+    for (uint32_t i = 0; i < a->count; i++)
+        if (a->items[i].type != b->items[i].type || !same_str(a->items[i].text, b->items[i].text))
+            return false;
+    return true;
+}
+
+static bool same_conditions(const iam_statement *a, const iam_statement *b)
+{
+    if (a->condition_count != b->condition_count)
+        return false;
+    for (uint32_t i = 0; i < a->condition_count; i++) {
+        const iam_condition *x = &a->conditions[i], *y = &b->conditions[i];
+        if (x->op != y->op || x->qualifier != y->qualifier || x->if_exists != y->if_exists ||
+            !same_str(x->key, y->key) || !same_values(&x->values, &y->values))
+            return false;
+    }
+    return true;
+}
+
+static bool same_principals(const iam_statement *a, const iam_statement *b)
+{
+    if (a->has_principal != b->has_principal || a->not_principal != b->not_principal ||
+        a->principal_count != b->principal_count)
+        return false;
+    for (uint32_t i = 0; i < a->principal_count; i++)
+        if (!same_str(a->principals[i].type, b->principals[i].type) ||
+            !same_values(&a->principals[i].values, &b->principals[i].values))
+            return false;
+    return true;
+}
+
+static bool same_statement(const compiled_statement *a, const compiled_statement *b)
+{
+    const iam_statement *x = a->ast, *y = b->ast;
+    return a->kind == b->kind && a->level == b->level && a->effect == b->effect &&
+           a->version_2012 == b->version_2012 && x->not_action == y->not_action &&
+           x->not_resource == y->not_resource && same_values(&x->actions, &y->actions) &&
+           same_values(&x->resources, &y->resources) && same_conditions(x, y) &&
+           same_principals(x, y);
+}
+
+static uint64_t hash_text(uint64_t h, iam_str s)
+{
+    for (size_t i = 0; i < s.len; i++)
+        h = (h ^ (unsigned char)s.ptr[i]) * 0x100000001B3ull;
+    return (h ^ s.len) * 0x100000001B3ull;
+}
+
+/* Over what same_statement compares first; conditions and principals
+ * only by their number. */
+static uint64_t statement_hash(const compiled_statement *c)
+{
+    uint64_t h = 0xCBF29CE484222325ull ^ ((uint64_t)c->kind << 24 | (uint64_t)c->level << 16 |
+                                          (uint64_t)c->effect << 8 | c->ast->condition_count);
+    for (uint32_t i = 0; i < c->ast->actions.count; i++)
+        h = hash_text(h, c->ast->actions.items[i].text);
+    for (uint32_t i = 0; i < c->ast->resources.count; i++)
+        h = hash_text(h, c->ast->resources.items[i].text);
+    return h;
+}
+
+/* Finds each statement's first identical one (a hash table of ids on the
+ * heap) and lays out the copy lists. */
+static bool merge_copies(compile_ctx *cc, iam_policy_set *set, compiled_statement *st)
+{
+    uint32_t n = cc->statements, cap = 2;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slots = malloc(cap * sizeof *slots);
+    uint32_t *copies = arena_alloc(cc->arena, (n + 1) * sizeof *copies, _Alignof(uint32_t));
+    if (slots == NULL || copies == NULL) {
+        free(slots);
+        return false;
+    }
+    memset(slots, 0xFF, cap * sizeof *slots);
+    for (uint32_t s = 0; s < n; s++) {
+        uint32_t slot = (uint32_t)statement_hash(&st[s]) & (cap - 1);
+        for (; slots[slot] != UINT32_MAX; slot = (slot + 1) & (cap - 1))
+            if (same_statement(&st[slots[slot]], &st[s]))
+                break;
+        if (slots[slot] == UINT32_MAX)
+            slots[slot] = s;
+        else {
+            st[s].copy_of = slots[slot];
+            st[slots[slot]].copy_count++;
+        }
+    }
+    free(slots);
+    uint32_t at = 0;
+    for (uint32_t s = 0; s < n; s++) {
+        st[s].copy_start = at;
+        at += st[s].copy_count;
+        st[s].copy_count = 0;
+    }
+    for (uint32_t s = 0; s < n; s++)
+        if (st[s].copy_of != UINT32_MAX) {
+            compiled_statement *o = &st[st[s].copy_of];
+            copies[o->copy_start + o->copy_count++] = s;
+        }
+    set->copies = copies;
+    return true;
+}
+
 /* The NotAction statements: the evaluator visits them when the automaton
  * does not report them. */
 static bool index_not_actions(compile_ctx *cc, iam_policy_set *set, compiled_statement *st)
@@ -136,7 +251,7 @@ static bool index_not_actions(compile_ctx *cc, iam_policy_set *set, compiled_sta
     if (na == NULL)
         return false;
     for (uint32_t s = 0; s < cc->statements; s++)
-        if (st[s].ast->not_action)
+        if (st[s].ast->not_action && st[s].copy_of == UINT32_MAX)
             na[set->not_action_count++] = s;
     set->not_actions = na;
     return true;
@@ -149,7 +264,7 @@ static bool compile_effect(compile_ctx *cc, uint8_t effect, compiled_statement *
         for (uint32_t s = 0; s < cc->inputs[i].policy->statement_count; s++) {
             if (cc->inputs[i].policy->statements[s].effect != effect)
                 continue;
-            if (!compile_statement(cc, &cc->inputs[i], (uint32_t)i, s, *id, &st[*id]))
+            if (!compile_statement(cc, &cc->inputs[i], (uint32_t)i, s, &st[*id]))
                 return false;
             (*id)++;
         }
@@ -183,8 +298,11 @@ static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)
         return IAM_E_NOMEM;
     set->statements = st;
     set->statement_count = cc->statements;
-    if (!index_not_actions(cc, set, st))
+    if (!merge_copies(cc, set, st) || !index_not_actions(cc, set, st))
         return IAM_E_NOMEM;
+    for (uint32_t s = 0; s < cc->statements; s++)
+        if (st[s].copy_of == UINT32_MAX)
+            add_patterns(cc->actions, &cc->action_n, &st[s].ast->actions, s);
     return glob_set_compile(cc->arena, GLOB_KIND_ACTION, cc->actions, cc->action_n,
                             cc->statements, &set->actions);
 }

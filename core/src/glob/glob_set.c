@@ -32,7 +32,7 @@ typedef struct glob_entry {
     /* For an entry with exact names: everything that matches its key
      * (its own lists and what the vendor's shorter keys say), computed at
      * compile time, so that a request naming it needs one probe. */
-    uint32_t complete_start, complete_count; /* in spans[] */
+    uint32_t complete_start, complete_count; /* in complete[] */
 } glob_entry;
 
 typedef struct glob_vendor {
@@ -54,7 +54,7 @@ struct glob_set {
     const glob_entry *entries;
     const uint32_t *owners;
     const glob_other *others;
-    const glob_span *spans;       /* complete lists of exact entries */
+    const uint32_t *complete;     /* complete lists of exact entries */
     const glob_resource *resources; /* GLOB_KIND_RESOURCE, with resource_owners */
     const uint32_t *resource_owners;
     uint32_t resource_count;
@@ -450,57 +450,98 @@ static void count_lists(builder *b)
 static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
                          size_t len, bool use_complete, sink *out);
 
-#define COMPLETE_MAX_SPANS 256u /* an entry with more probes instead */
+#define COMPLETE_MAX_SPANS 256u      /* an entry with more probes instead */
+#define COMPLETE_MAX_OWNERS 65536u
 
-/* The complete answer of every entry with exact names: the vendor's
- * matching as a request "vendor:key" would see it (the key is folded;
- * case never changes an action's matches). */
+typedef struct u32_vec {
+    uint32_t *v;
+    size_t n, cap;
+} u32_vec;
+
+static bool vec_reserve(u32_vec *vec, size_t more)
+{
+    if (vec->cap - vec->n >= more)
+        return true;
+    size_t cap = vec->cap ? vec->cap : 1024;
+    while (cap - vec->n < more)
+        cap *= 2;
+    uint32_t *bigger = realloc(vec->v, cap * sizeof *bigger);
+    if (bigger == NULL)
+        return false;
+    vec->v = bigger;
+    vec->cap = cap;
+    return true;
+}
+
+/* The union of the spans, sorted, appended to vec; false when it would
+ * be too long (the entry then probes at match time). */
+static bool append_union(u32_vec *vec, const glob_span *spans, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += spans[i].count;
+    if (total > COMPLETE_MAX_OWNERS || !vec_reserve(vec, total))
+        return false;
+    uint32_t *at = vec->v + vec->n;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < spans[i].count; j++)
+            at[k++] = spans[i].owners[j];
+    vec->n += sort_unique(at, (uint32_t)k);
+    return true;
+}
+
+/* "vendor:key" of an entry, in a heap buffer that grows as needed. */
+static const char *entry_subject(const glob_vendor *v, const glob_entry *e, char **buf, size_t *cap)
+{
+    size_t len = v->key_len + 1 + e->key_len;
+    if (len > *cap) {
+        char *bigger = realloc(*buf, len);
+        if (bigger == NULL)
+            return NULL;
+        *buf = bigger;
+        *cap = len;
+    }
+    memcpy(*buf, v->key, v->key_len);
+    (*buf)[v->key_len] = ':';
+    memcpy(*buf + v->key_len + 1, e->key, e->key_len);
+    return *buf;
+}
+
+/* The complete answer of every entry with exact names, as one sorted
+ * owner list: what the vendor's entries say about a request "vendor:key"
+ * (the key is folded; case never changes an action's matches). */
 static void complete_entries(builder *b)
 {
     glob_set *set = b->set;
-    size_t cap = 1024, n = 0;
-    glob_span *all = malloc(cap * sizeof *all);
-    char *subject = malloc(2 * MAX_PREFIX + 2);
-    size_t subject_cap = 2 * MAX_PREFIX + 2;
-    for (uint32_t vs = 0; all != NULL && subject != NULL && vs <= set->vendor_mask; vs++) {
+    glob_span spans[COMPLETE_MAX_SPANS];
+    u32_vec all = {NULL, 0, 0};
+    char *buf = NULL;
+    size_t buf_cap = 0;
+    for (uint32_t vs = 0; vs <= set->vendor_mask && !b->failed; vs++) {
         const glob_vendor *v = &set->vendors[vs];
         for (uint32_t es = 0; v->key != NULL && v->exact && es <= v->mask; es++) {
             glob_entry *e = &b->entries[v->table + es];
             if (e->key == NULL || e->count[LIST_EXACT] == 0)
                 continue;
-            size_t len = v->key_len + 1 + e->key_len;
-            if (len > subject_cap) {
-                char *bigger = realloc(subject, len);
-                if (bigger == NULL)
-                    break;
-                subject = bigger;
-                subject_cap = len;
-            }
-            memcpy(subject, v->key, v->key_len);
-            subject[v->key_len] = ':';
-            memcpy(subject + v->key_len + 1, e->key, e->key_len);
-            if (cap - n < COMPLETE_MAX_SPANS) {
-                glob_span *bigger = realloc(all, 2 * cap * sizeof *all);
-                if (bigger == NULL)
-                    break;
-                all = bigger;
-                cap *= 2;
-            }
-            sink out = {all + n, NULL, COMPLETE_MAX_SPANS, 0};
-            match_vendor(set, v, subject, v->key_len + 1, len, false, &out);
-            if (out.n > COMPLETE_MAX_SPANS)
+            const char *subject = entry_subject(v, e, &buf, &buf_cap);
+            if (subject == NULL)
+                break;
+            sink out = {spans, NULL, COMPLETE_MAX_SPANS, 0};
+            match_vendor(set, v, subject, v->key_len + 1, v->key_len + 1 + e->key_len, false, &out);
+            size_t before = all.n;
+            if (out.n > COMPLETE_MAX_SPANS || !append_union(&all, spans, out.n))
                 continue;
-            e->complete_start = (uint32_t)n;
-            e->complete_count = (uint32_t)out.n;
-            n += out.n;
+            e->complete_start = (uint32_t)before;
+            e->complete_count = (uint32_t)(all.n - before);
         }
     }
-    glob_span *spans = arena_array(b, n, sizeof *spans, _Alignof(glob_span));
-    if (spans != NULL && all != NULL)
-        memcpy(spans, all, n * sizeof *spans);
-    set->spans = spans;
-    free(all);
-    free(subject);
+    uint32_t *complete = arena_array(b, all.n, sizeof *complete, _Alignof(uint32_t));
+    if (complete != NULL)
+        memcpy(complete, all.v, all.n * sizeof *complete);
+    set->complete = complete;
+    free(all.v);
+    free(buf);
 }
 
 static void compile_actions(builder *b)
@@ -741,8 +782,7 @@ static void match_vendor(const glob_set *set, const glob_vendor *v, const char *
         hasher_start(&whole, s, at, len);
         const glob_entry *e = entry_find(set, v, s, at, name, hasher_at(&whole, name), len);
         if (e != NULL && use_complete && e->complete_count != 0) {
-            for (uint32_t i = 0; i < e->complete_count; i++)
-                emit(out, set->spans[e->complete_start + i].owners, set->spans[e->complete_start + i].count);
+            emit(out, set->complete + e->complete_start, e->complete_count);
             return;
         }
         if (e != NULL)
