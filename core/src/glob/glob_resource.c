@@ -39,8 +39,56 @@ static bool only_stars(const char *s, size_t n)
     return n != 0;
 }
 
+static bool ascii_stars(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '?' || (unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* Where the pattern's fields start (the first five colons cut it). */
+static unsigned field_starts(const char *s, size_t n, size_t start[6])
+{
+    size_t colons[5];
+    unsigned found = text_arn_colons(s, n, colons, 5);
+    start[0] = 0;
+    for (unsigned i = 0; i < found; i++)
+        start[i + 1] = colons[i] + 1;
+    return found + 1;
+}
+
+/* The field the [DOC] rule starts at: the first of the first five that
+ * ends in '*' (6: none); the rest from there, padded, in the arena. */
+static bool prepare_rest(iam_arena *arena, const char *text, size_t len, glob_resource *out)
+{
+    size_t start[6];
+    unsigned fields = field_starts(text, len, start);
+    out->fields = (uint8_t)fields;
+    out->rest_field = 6;
+    for (unsigned i = 0; i < fields && i < 5; i++) {
+        size_t end = i + 1 < fields ? start[i + 1] - 1 : len;
+        if (end > start[i] && text[end - 1] == '*') {
+            out->rest_field = (uint8_t)i;
+            break;
+        }
+    }
+    if (out->rest_field == 6)
+        return true;
+    size_t from = start[out->rest_field], pad = 2 * (6 - fields);
+    char *rest = arena_alloc(arena, len - from + pad + 1, 1);
+    if (rest == NULL)
+        return false;
+    memcpy(rest, text + from, len - from);
+    memcpy(rest + len - from, ":*:*:*:*:*", pad);
+    out->rest = rest;
+    out->rest_len = (uint32_t)(len - from + pad);
+    return true;
+}
+
 bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_resource *out)
 {
+    memset(out, 0, sizeof *out);
     size_t literal = first_wildcard(text, len);
     size_t fold = fifth_colon(text, literal);
     bool six_fields = fold < literal;
@@ -68,7 +116,8 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
         out->shape = GLOB_RESOURCE_PREFIX;
     else
         out->shape = GLOB_RESOURCE_GENERAL;
-    return true;
+    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && ascii_stars(text, len);
+    return !out->star_only || prepare_rest(arena, text, len, out);
 }
 
 /* Which bytes of word k (bytes 8k..8k+7) lie before fold_len. */
@@ -96,6 +145,82 @@ static bool literal_equals(const glob_resource *p, const char *s, size_t len)
     return true;
 }
 
+/* Whether p[0, n) equals s[q, q + n), ASCII case ignored before fold_limit. */
+static bool segment_equals(const char *p, const char *s, size_t q, size_t n, size_t fold_limit)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char a = (unsigned char)p[i], b = (unsigned char)s[q + i];
+        if (q + i < fold_limit) {
+            a = text_lower_ascii(a);
+            b = text_lower_ascii(b);
+        }
+        if (a != b)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * The literal before the first '*' at the start, the one after the last
+ * at the end, each one between at its leftmost place after the previous
+ * one (a later place never helps the rest). A literal's first byte is
+ * ASCII, so it starts a code point of the subject; its end must end one
+ * (glob_cut_ok), else the subject's code point is longer than the
+ * literal's last one and they differ (spec §2.1).
+ */
+bool glob_star_match(const char *p, size_t pn, const char *s, size_t sn, size_t fold_limit)
+{
+    const char *first_star = memchr(p, '*', pn);
+    if (first_star == NULL)
+        return pn == sn && segment_equals(p, s, 0, pn, fold_limit);
+    size_t head = (size_t)(first_star - p), last = pn - 1;
+    while (p[last] != '*')
+        last--;
+    size_t tail = pn - last - 1;
+    if (sn < head + tail || !segment_equals(p, s, 0, head, fold_limit) || !glob_cut_ok(s, head, sn) ||
+        !segment_equals(p + last + 1, s, sn - tail, tail, fold_limit))
+        return false;
+    size_t at = head, end = sn - tail; /* the middle literals go in s[at, end) */
+    for (size_t i = head + 1; i < last;) {
+        size_t n = 0;
+        while (p[i + n] != '*')
+            n++;
+        if (n != 0) {
+            while (at + n <= end &&
+                   !(segment_equals(p + i, s, at, n, fold_limit) && glob_cut_ok(s, at + n, sn)))
+                at++;
+            if (at + n > end)
+                return false;
+            at += n;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
+/* A star_only GENERAL pattern, as arn_match of glob_reference.c does it. */
+static bool star_fields_match(const glob_resource *p, const char *s, size_t len)
+{
+    size_t colons[5];
+    if (text_arn_colons(s, len, colons, 5) != 5 || (len == 1 && s[0] == '*'))
+        return false;
+    size_t pattern[6], subject[6] = {0, colons[0] + 1, colons[1] + 1, colons[2] + 1, colons[3] + 1,
+                                     colons[4] + 1};
+    field_starts(p->text, p->len, pattern);
+    unsigned stop = p->rest_field < p->fields ? p->rest_field : p->fields;
+    for (unsigned i = 0; i < stop; i++) {
+        size_t pe = i + 1 < p->fields ? pattern[i + 1] - 1 : p->len;
+        size_t se = i < 5 ? subject[i + 1] - 1 : len;
+        if (!glob_star_match(p->text + pattern[i], pe - pattern[i], s + subject[i], se - subject[i],
+                             i < 5 ? SIZE_MAX : 0))
+            return false;
+    }
+    if (p->rest_field == 6)
+        return true; /* padding fields are "*" */
+    size_t from = subject[p->rest_field];
+    return glob_star_match(p->rest, p->rest_len, s + from, len - from, subject[5] - from);
+}
+
 bool glob_resource_match(const glob_resource *p, const char *s, size_t len)
 {
     if (p->shape == GLOB_RESOURCE_ANY)
@@ -108,6 +233,7 @@ bool glob_resource_match(const glob_resource *p, const char *s, size_t len)
     case GLOB_RESOURCE_PREFIX:
         return glob_cut_ok(s, p->literal_len, len);
     default:
-        return glob_match_resource_reference(p->text, p->len, s, len);
+        return p->star_only ? star_fields_match(p, s, len)
+                            : glob_match_resource_reference(p->text, p->len, s, len);
     }
 }

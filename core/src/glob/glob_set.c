@@ -19,7 +19,7 @@ typedef struct glob_other {       /* a pattern with wildcards other than one fin
     const char *name;             /* the name, folded (star_only) */
     uint32_t len, name_len;
     uint32_t owner;
-    bool star_only;               /* only '*' wildcards and ASCII literals: star_match */
+    bool star_only;               /* only '*' wildcards and ASCII literals */
 } glob_other;
 
 typedef struct glob_entry {
@@ -373,7 +373,7 @@ static uint32_t sort_unique(uint32_t *v, uint32_t n)
 }
 
 /* Whether the name pattern has only '*' wildcards and ASCII literals
- * (the corpus's "*Tags", "*Session*"): star_match decides those. */
+ * (the corpus's "*Tags", "*Session*"): glob_star_match decides those. */
 static bool star_only(const char *name, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -700,56 +700,10 @@ static const glob_entry *entry_find(const glob_set *set, const glob_vendor *v, c
     }
 }
 
-/* Whether the folded pattern p[0, n) equals s[0, n) ignoring ASCII case. */
-static bool folded_equals(const char *p, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i] != (char)text_lower_ascii((unsigned char)s[i]))
-            return false;
-    return true;
-}
-
-/*
- * A name pattern of ASCII literals and '*' (folded) against a request's
- * name, as glob_match_reference would decide it: the literal before the
- * first '*' at the start, the one after the last at the end, each one
- * between at its leftmost place after the previous one (the standard
- * argument: a later place never helps the rest). A literal's ASCII first
- * byte always starts a code point of the subject; its end must end one
- * (glob_cut_ok), else the subject's code point is longer than the
- * literal's last one.
- */
-static bool star_match(const char *p, size_t pn, const char *s, size_t sn)
-{
-    const char *first_star = memchr(p, '*', pn);
-    size_t head = (size_t)(first_star - p), last = pn - 1;
-    while (p[last] != '*')
-        last--;
-    size_t tail = pn - last - 1;
-    if (sn < head + tail || !folded_equals(p, s, head) || !glob_cut_ok(s, head, sn) ||
-        !folded_equals(p + last + 1, s + sn - tail, tail))
-        return false;
-    size_t at = head, end = sn - tail; /* the middle literals go in s[at, end) */
-    for (size_t i = head + 1; i < last;) {
-        size_t len = 0;
-        while (p[i + len] != '*')
-            len++;
-        bool found = false;
-        for (; !found && len != 0 && at + len <= end; at++)
-            found = folded_equals(p + i, s + at, len) && glob_cut_ok(s, at + len, sn);
-        if (len != 0 && !found)
-            return false;
-        if (len != 0)
-            at += len - 1; /* the loop's at++ went one past the match's start */
-        i += len + 1;
-    }
-    return true;
-}
-
 static bool other_matches(const glob_other *o, const char *s, size_t at, size_t len)
 {
     if (o->star_only)
-        return star_match(o->name, o->name_len, s + at, len - at);
+        return glob_star_match(o->name, o->name_len, s + at, len - at, SIZE_MAX);
     return glob_match_action_reference(o->text, o->len, s, len);
 }
 

@@ -100,11 +100,26 @@ typedef struct glob_resource {
     uint32_t literal_len;
     uint32_t fold_len;      /* literal bytes [0, fold_len) ignore case */
     uint8_t shape;          /* glob_resource_shape */
+    /* GENERAL patterns of ASCII literals and '*' (most of them: "arn:aws:
+     * logs:*:*:log-group:/aws/x*") are decided by glob_star_match, field by
+     * field up to the first of the first five fields that ends in '*', then
+     * `rest` (the pattern from that field on, padded with ":*" fields) as
+     * one glob (spec §2.3.2 item 3). Others go to the reference matcher. */
+    bool star_only;
+    uint8_t fields;         /* the pattern's fields, 1..6 */
+    uint8_t rest_field;     /* that field; 6: none */
+    uint32_t rest_len;
+    const char *rest;
 } glob_resource;
 
 /* False when the arena is full. */
 IAM_INTERNAL bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len,
                                         glob_resource *out);
+
+/* glob_match_reference for a pattern of ASCII literals and '*' (no '?'),
+ * with ASCII case ignored for subject bytes before fold_limit. */
+IAM_INTERNAL bool glob_star_match(const char *p, size_t pn, const char *s, size_t sn,
+                                  size_t fold_limit);
 
 /* glob_match_resource_reference(p->text, p->len, subject, len), faster. */
 IAM_INTERNAL bool glob_resource_match(const glob_resource *p, const char *subject, size_t len);
