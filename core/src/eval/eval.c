@@ -94,8 +94,9 @@ static iam_str arn_account(iam_str arn)
 static bool session_of_role(iam_str caller, iam_str role)
 {
     if (!arn_has_six_fields(caller) || !arn_has_six_fields(role) ||
+        !str_equals(arn_field(caller, 0), "arn", 3) || !str_equals(arn_field(role, 0), "arn", 3) ||
         !str_equals(arn_field(caller, 2), "sts", 3) || !str_equals(arn_field(role, 2), "iam", 3) ||
-        !same_str(arn_field(caller, 1), arn_field(role, 1)) ||
+        !same_str(arn_field(caller, 1), arn_field(role, 1)) || arn_field(caller, 4).len == 0 ||
         !same_str(arn_field(caller, 4), arn_field(role, 4)) || arn_field(role, 3).len != 0)
         return false;
     iam_str session = arn_field(caller, 5), named = arn_field(role, 5);
@@ -274,9 +275,10 @@ typedef struct candidate_stream {
     glob_span action[EVAL_MAX_SPANS];   /* consumed from the front */
     size_t action_n;
     const uint32_t *not_action, *not_action_end;
-    /* When the spans do not fit (a DFA can report at every byte of a long
-     * subject), every statement is visited and its patterns matched with
-     * the reference matcher: slow, rare, and never a partial view. */
+    /* When the spans do not fit (hundreds of inner-wildcard patterns
+     * sharing a prefix can each report one), every statement is visited
+     * and its patterns matched with the reference matcher: slow, rare, and
+     * never a partial view. */
     bool scan_all;
     uint32_t next;
     const iam_policy_set *set;

@@ -101,7 +101,8 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
     memset(lit, 0, padded);
     for (size_t i = 0; i < literal; i++)
         lit[i] = (char)(i < fold ? text_lower_ascii((unsigned char)text[i]) : (unsigned char)text[i]);
-    memcpy(whole, text, len);
+    if (len != 0)
+        memcpy(whole, text, len);
     whole[len] = '\0';
     out->text = whole;
     out->literal = lit;

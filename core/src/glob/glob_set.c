@@ -389,7 +389,8 @@ static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob
     const char *name = folded_copy(b, in->text + name_at, name_len);
     if (text == NULL || name == NULL)
         return;
-    memcpy(text, in->text, in->len);
+    if (in->len != 0)
+        memcpy(text, in->text, in->len);
     o->text = text;
     o->name = name;
     o->len = (uint32_t)in->len;
@@ -520,7 +521,9 @@ static void complete_entries(builder *b)
     size_t buf_cap = 0;
     for (uint32_t vs = 0; vs <= set->vendor_mask && !b->failed; vs++) {
         const glob_vendor *v = &set->vendors[vs];
-        for (uint32_t es = 0; v->key != NULL && v->exact && es <= v->mask; es++) {
+        /* without prefix or other patterns an exact entry's own lists are
+         * already its complete answer */
+        for (uint32_t es = 0; v->key != NULL && v->exact && v->lengths != 0 && es <= v->mask; es++) {
             glob_entry *e = &b->entries[v->table + es];
             if (e->key == NULL || e->count[LIST_EXACT] == 0)
                 continue;
@@ -537,7 +540,7 @@ static void complete_entries(builder *b)
         }
     }
     uint32_t *complete = arena_array(b, all.n, sizeof *complete, _Alignof(uint32_t));
-    if (complete != NULL)
+    if (complete != NULL && all.n != 0)
         memcpy(complete, all.v, all.n * sizeof *complete);
     set->complete = complete;
     free(all.v);
@@ -582,7 +585,7 @@ static void compile_resources(builder *b)
 static void store_always(builder *b)
 {
     uint32_t *always = arena_array(b, b->always_n, sizeof *always, _Alignof(uint32_t));
-    if (always != NULL)
+    if (always != NULL && b->always_n != 0)
         memcpy(always, b->always, b->always_n * sizeof *always);
     b->set->always = always;
     b->set->always_count = always ? sort_unique(always, (uint32_t)b->always_n) : 0;
