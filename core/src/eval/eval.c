@@ -161,6 +161,7 @@ typedef struct request_facts {
     int8_t federated_user;   /* needs a session policy (§6.3 step 7) */
     int8_t user;             /* an IAM user (§6.4) */
     int8_t chime_action;     /* RCPs do not apply (§6.7) */
+    int8_t cross_account;    /* §6.5 */
 } request_facts;
 
 static inline bool starts_with(iam_str s, const char *prefix, size_t n)
@@ -240,7 +241,7 @@ static bool chime_action(request_facts *f)
 
 /* Spec §6.5: the caller's account and the resource's, when both are known
  * and differ, make a cross-account request. */
-static bool cross_account(const iam_request *req)
+static bool accounts_differ(const iam_request *req)
 {
     if (req->resource.len < 5) /* "*": no account to compare */
         return false;
@@ -249,6 +250,13 @@ static bool cross_account(const iam_request *req)
         return false;
     iam_str a = arn_account(req->principal);
     return a.len != 0 && !same_str(a, b);
+}
+
+static bool cross_account(request_facts *f)
+{
+    if (f->cross_account < 0)
+        f->cross_account = accounts_differ(f->req);
+    return f->cross_account;
 }
 
 /* SCPs skip service-linked roles; RCPs are ignored for chime:* (spec
@@ -371,10 +379,10 @@ static bool candidates_next(candidate_stream *cs, uint32_t *id)
 
 /* The statement's prepared Resource patterns (all but "*" and those with
  * variables). */
-static bool resource_listed(const compiled_statement *st, iam_str resource)
+static bool resource_listed(const compiled_statement *st, glob_subject *resource)
 {
     for (uint32_t i = 0; i < st->resource_count; i++)
-        if (glob_resource_match(&st->resources[i], resource.ptr, resource.len))
+        if (glob_resource_match(&st->resources[i], resource))
             return true;
     return false;
 }
@@ -399,11 +407,12 @@ static bool variable_resource_hit(const compiled_statement *st, const iam_reques
 
 /* A statement without a resource list (possible only in resource-based
  * policies) covers the resource the policy is attached to. */
-static bool resource_applies(const compiled_statement *st, const iam_request *req)
+static bool resource_applies(const compiled_statement *st, const iam_request *req,
+                             glob_subject *resource)
 {
     if (!st->ast->resources.present)
         return true;
-    bool hit = st->resource_star || resource_listed(st, req->resource) ||
+    bool hit = st->resource_star || resource_listed(st, resource) ||
                (st->resource_variables && variable_resource_hit(st, req));
     return st->ast->not_resource ? !hit : hit;
 }
@@ -450,6 +459,7 @@ typedef struct eval_run {
     const iam_policy_set *set;
     const iam_request *req;
     request_facts facts;
+    glob_subject resource;          /* the request's, cut once */
     parsed_cache parsed;
 } eval_run;
 
@@ -460,7 +470,7 @@ static bool statement_reached(eval_run *run, uint32_t id, iam_explain *ex, bool 
     const compiled_statement *st = &run->set->statements[id];
     *exact = false;
     if (!policy_kind_applies(st->kind, &run->facts) ||
-        !resource_applies(st, run->req))
+        !resource_applies(st, run->req, &run->resource))
         return false;
     if (st->kind == IAM_POLICY_RESOURCE && st->ast->has_principal &&
         !principal_applies(st->ast, run->req->principal, exact))
@@ -494,7 +504,7 @@ static iam_decision decide(const iam_policy_set *set, const tally *t, request_fa
         return IAM_DENY_IMPLICIT;
     if (!session && federated_user(f))
         return IAM_DENY_IMPLICIT; /* §6.3 step 7: a federation token needs a session policy */
-    if (cross_account(f->req)) /* §6.5: both accounts must allow */
+    if (cross_account(f)) /* §6.5: both accounts must allow */
         return t->allow_resource && t->allow_identity && ceilings ? IAM_ALLOW : IAM_DENY_IMPLICIT;
     return IAM_ALLOW;
 }
@@ -505,12 +515,33 @@ static iam_decision decide(const iam_policy_set *set, const tally *t, request_fa
  * once the Deny statements (the lowest ids) are behind, at the first
  * Allow that makes decide() allow (decide() only grows with more Allows).
  */
+/* Whether Allows could still make decide() allow: with every kind of
+ * Allow granted (the resource side only when the set has resource
+ * policies), an upper bound, as decide() only grows with Allows. A
+ * cross-account request without a resource policy (spec §6.5) or a
+ * federated user without a session policy (§6.3 step 7) cannot. */
+static bool allow_possible(const iam_policy_set *set, request_facts *f)
+{
+    tally best;
+    memset(&best, 0, sizeof best);
+    best.allow_identity = best.allow_boundary = best.allow_session = true;
+    best.allow_resource = best.resource_grants_alone = set->has_kind[IAM_POLICY_RESOURCE];
+    best.allow_scp = best.allow_rcp = 0xFF;
+    return decide(set, &best, f) == IAM_ALLOW;
+}
+
 static iam_decision consider_all(eval_run *run, tally *t, iam_explain *ex)
 {
     candidate_stream cs;
     candidates_start(run->set, run->req, &cs);
     uint32_t id;
+    bool allows_reached = false;
     while (candidates_next(&cs, &id)) {
+        if (ex == NULL && !allows_reached && id >= run->set->deny_count) {
+            allows_reached = true; /* no Deny applied: only Allows are left */
+            if (!allow_possible(run->set, &run->facts))
+                return IAM_DENY_IMPLICIT;
+        }
         bool exact;
         if (!statement_reached(run, id, ex, &exact))
             continue;
@@ -583,9 +614,10 @@ iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
     run.set = set;
     run.req = request;
     run.parsed.used = 0;
+    glob_subject_init(&run.resource, request->resource.ptr, request->resource.len);
     run.facts.req = request;
     run.facts.service_linked = run.facts.federated_user = -1;
-    run.facts.user = run.facts.chime_action = -1;
+    run.facts.user = run.facts.chime_action = run.facts.cross_account = -1;
     tally t;
     memset(&t, 0, sizeof t);
     iam_decision d = consider_all(&run, &t, explain);

@@ -65,6 +65,9 @@ static bool prepare_rest(iam_arena *arena, const char *text, size_t len, glob_re
     size_t start[6];
     unsigned fields = field_starts(text, len, start);
     out->fields = (uint8_t)fields;
+    for (unsigned i = 0; i < fields; i++)
+        out->field[i] = (uint32_t)start[i];
+    out->field[fields] = (uint32_t)len + 1;
     out->rest_field = 6;
     for (unsigned i = 0; i < fields && i < 5; i++) {
         size_t end = i + 1 < fields ? start[i + 1] - 1 : len;
@@ -199,31 +202,45 @@ bool glob_star_match(const char *p, size_t pn, const char *s, size_t sn, size_t 
     return true;
 }
 
-/* A star_only GENERAL pattern, as arn_match of glob_reference.c does it. */
-static bool star_fields_match(const glob_resource *p, const char *s, size_t len)
+static bool subject_six_fields(glob_subject *subject)
 {
-    size_t colons[5];
-    if (text_arn_colons(s, len, colons, 5) != 5 || (len == 1 && s[0] == '*'))
+    if (subject->six_fields < 0) {
+        size_t colons[5];
+        const char *s = subject->text;
+        subject->six_fields = text_arn_colons(s, subject->len, colons, 5) == 5 &&
+                              !(subject->len == 1 && s[0] == '*');
+        subject->field[0] = 0;
+        for (int i = 0; i < 5 && subject->six_fields; i++)
+            subject->field[i + 1] = colons[i] + 1;
+    }
+    return subject->six_fields;
+}
+
+/* A star_only GENERAL pattern, as arn_match of glob_reference.c does it. */
+static bool star_fields_match(const glob_resource *p, glob_subject *subject)
+{
+    if (!subject_six_fields(subject))
         return false;
-    size_t pattern[6], subject[6] = {0, colons[0] + 1, colons[1] + 1, colons[2] + 1, colons[3] + 1,
-                                     colons[4] + 1};
-    field_starts(p->text, p->len, pattern);
+    const char *s = subject->text;
+    size_t len = subject->len;
+    const size_t *f = subject->field;
     unsigned stop = p->rest_field < p->fields ? p->rest_field : p->fields;
     for (unsigned i = 0; i < stop; i++) {
-        size_t pe = i + 1 < p->fields ? pattern[i + 1] - 1 : p->len;
-        size_t se = i < 5 ? subject[i + 1] - 1 : len;
-        if (!glob_star_match(p->text + pattern[i], pe - pattern[i], s + subject[i], se - subject[i],
-                             i < 5 ? SIZE_MAX : 0))
+        size_t se = i < 5 ? f[i + 1] - 1 : len;
+        if (!glob_star_match(p->text + p->field[i], p->field[i + 1] - 1 - p->field[i], s + f[i],
+                             se - f[i], i < 5 ? SIZE_MAX : 0))
             return false;
     }
     if (p->rest_field == 6)
         return true; /* padding fields are "*" */
-    size_t from = subject[p->rest_field];
-    return glob_star_match(p->rest, p->rest_len, s + from, len - from, subject[5] - from);
+    size_t from = f[p->rest_field];
+    return glob_star_match(p->rest, p->rest_len, s + from, len - from, f[5] - from);
 }
 
-bool glob_resource_match(const glob_resource *p, const char *s, size_t len)
+bool glob_resource_match(const glob_resource *p, glob_subject *subject)
 {
+    const char *s = subject->text;
+    size_t len = subject->len;
     if (p->shape == GLOB_RESOURCE_ANY)
         return true;
     if (len < p->literal_len || !literal_equals(p, s, len))
@@ -234,7 +251,7 @@ bool glob_resource_match(const glob_resource *p, const char *s, size_t len)
     case GLOB_RESOURCE_PREFIX:
         return glob_cut_ok(s, p->literal_len, len);
     default:
-        return p->star_only ? star_fields_match(p, s, len)
+        return p->star_only ? star_fields_match(p, subject)
                             : glob_match_resource_reference(p->text, p->len, s, len);
     }
 }

@@ -771,8 +771,10 @@ static void match_action(const glob_set *set, const char *s, size_t len, sink *o
 
 static void match_resource(const glob_set *set, const char *s, size_t len, sink *out)
 {
+    glob_subject subject;
+    glob_subject_init(&subject, s, len);
     for (uint32_t i = 0; i < set->resource_count; i++)
-        if (glob_resource_match(&set->resources[i], s, len))
+        if (glob_resource_match(&set->resources[i], &subject))
             emit(out, &set->resource_owners[i], 1);
 }
 

@@ -110,7 +110,24 @@ typedef struct glob_resource {
     uint8_t rest_field;     /* that field; 6: none */
     uint32_t rest_len;
     const char *rest;
+    uint32_t field[7];      /* where its fields start; field[fields] = len + 1 */
 } glob_resource;
+
+/* A request resource, cut at its first five colons on first need and
+ * then reused for every pattern it meets. */
+typedef struct glob_subject {
+    const char *text;
+    size_t len;
+    int8_t six_fields;      /* -1: not cut yet */
+    size_t field[6];        /* where its fields start, when six_fields */
+} glob_subject;
+
+static inline void glob_subject_init(glob_subject *subject, const char *text, size_t len)
+{
+    subject->text = text;
+    subject->len = len;
+    subject->six_fields = -1;
+}
 
 /* False when the arena is full. */
 IAM_INTERNAL bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len,
@@ -122,6 +139,6 @@ IAM_INTERNAL bool glob_star_match(const char *p, size_t pn, const char *s, size_
                                   size_t fold_limit);
 
 /* glob_match_resource_reference(p->text, p->len, subject, len), faster. */
-IAM_INTERNAL bool glob_resource_match(const glob_resource *p, const char *subject, size_t len);
+IAM_INTERNAL bool glob_resource_match(const glob_resource *p, glob_subject *subject);
 
 #endif /* IAMGATE_CORE_GLOB_GLOB_SET_H */
