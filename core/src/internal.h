@@ -71,6 +71,14 @@ IAM_INTERNAL size_t text_edit_distance(iam_str a, iam_str b, size_t limit);
  * separators), eight bytes at a time; returns how many were found. */
 IAM_INTERNAL unsigned text_arn_colons(const char *s, size_t n, size_t at[5], unsigned want);
 
+/* Lane k of the result has its high bit set iff byte k of x is ':'. */
+static inline uint64_t text_colon_lanes(uint64_t x)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+    uint64_t t = x ^ 0x3A3A3A3A3A3A3A3Aull;
+    return ~(((t & low7) + low7) | t | low7);
+}
+
 /* Eight bytes to ASCII lower case at once (bytes >= 0x80 unchanged). */
 static inline uint64_t text_fold8(uint64_t x)
 {

@@ -41,12 +41,6 @@ size_t text_edit_distance(iam_str a, iam_str b, size_t limit) /* see internal.h 
 
 /* High bit set in exactly the bytes of x that are ':' (no false positives:
  * the sum cannot carry between bytes once their high bits are masked). */
-static uint64_t colon_bytes(uint64_t x)
-{
-    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
-    uint64_t t = x ^ 0x3A3A3A3A3A3A3A3Aull;
-    return ~(((t & low7) + low7) | t | low7);
-}
 
 /* Bytes s[i..i+8) as a little-endian word; past n the bytes are 0xFF
  * (never ':'). Strings of 8 bytes or more are read with overlapping
@@ -75,7 +69,7 @@ unsigned text_arn_colons(const char *s, size_t n, size_t at[5], unsigned want)
     unsigned found = 0;
     want = want < 5 ? want : 5;
     for (size_t i = 0; i < n && found < want; i += 8)
-        for (uint64_t m = colon_bytes(load_word(s, i, n)); m != 0 && found < want; m &= m - 1)
+        for (uint64_t m = text_colon_lanes(load_word(s, i, n)); m != 0 && found < want; m &= m - 1)
             at[found++] = i + (size_t)__builtin_ctzll(m) / 8; /* lane k is byte i + k */
     return found;
 }

@@ -169,12 +169,23 @@ static inline bool starts_with(iam_str s, const char *prefix, size_t n)
     return s.len > n && memcmp(s.ptr, prefix, n) == 0;
 }
 
-static bool has_colon(const char *p, size_t n)
+static uint64_t load8(const char *p)
 {
-    bool found = false;
-    for (size_t i = 0; i < n; i++)
-        found |= p[i] == ':';
-    return found;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+/* Whether bytes 8..10 and 13..24 of p (27 bytes readable) hold no ':'. */
+static bool usual_fields_free_of_colons(const char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t service = text_colon_lanes(load8(p + 8)) & 0x0000000000FFFFFFull;
+    uint64_t account = text_colon_lanes(load8(p + 13)) | text_colon_lanes(load8(p + 17));
+    return (service | account) == 0;
+#else
+    return memchr(p + 8, ':', 3) == NULL && memchr(p + 13, ':', 12) == NULL;
+#endif
 }
 
 /* The resource part of the caller's ARN (after the fifth colon), empty if
@@ -184,7 +195,7 @@ static iam_str caller_resource_part(iam_str arn)
 {
     const char *p = arn.ptr;
     if (arn.len > 26 && memcmp(p, "arn:aws:", 8) == 0 && p[11] == ':' && p[12] == ':' && p[25] == ':' &&
-        !has_colon(p + 8, 3) && !has_colon(p + 13, 12)) {
+        usual_fields_free_of_colons(p)) {
         iam_str part = {p + 26, arn.len - 26};
         return part;
     }
@@ -535,13 +546,8 @@ static iam_decision consider_all(eval_run *run, tally *t, iam_explain *ex)
     candidate_stream cs;
     candidates_start(run->set, run->req, &cs);
     uint32_t id;
-    bool allows_reached = false;
+    bool possible_checked = false;
     while (candidates_next(&cs, &id)) {
-        if (ex == NULL && !allows_reached && id >= run->set->deny_count) {
-            allows_reached = true; /* no Deny applied: only Allows are left */
-            if (!allow_possible(run->set, &run->facts))
-                return IAM_DENY_IMPLICIT;
-        }
         bool exact;
         if (!statement_reached(run, id, ex, &exact))
             continue;
@@ -550,8 +556,14 @@ static iam_decision consider_all(eval_run *run, tally *t, iam_explain *ex)
             continue;
         if (t->deny)
             return IAM_DENY_EXPLICIT;
-        if (id >= run->set->deny_count && decide(run->set, t, &run->facts) == IAM_ALLOW)
+        if (id < run->set->deny_count)
+            continue;
+        if (decide(run->set, t, &run->facts) == IAM_ALLOW)
             return IAM_ALLOW;
+        /* an applicable Allow that does not decide: perhaps none can */
+        if (!possible_checked && !allow_possible(run->set, &run->facts))
+            return IAM_DENY_IMPLICIT;
+        possible_checked = true;
     }
     return decide(run->set, t, &run->facts);
 }
@@ -591,12 +603,17 @@ static bool request_valid(const iam_request *r)
 {
     unsigned broken = str_broken(r->action) | str_broken(r->resource) | str_broken(r->principal) |
                       ((unsigned)(r->context == NULL) & (unsigned)(r->context_count != 0));
-    for (uint32_t i = 0; i < r->context_count && !broken; i++) {
-        const iam_context_entry *e = &r->context[i];
-        broken = str_broken(e->key) | ((unsigned)(e->values == NULL) & (unsigned)(e->count != 0));
-        if (e->count != 0 && e->values != NULL) /* one pass over the values, no early exit */
-            for (const iam_str *v = e->values, *end = v + e->count; v < end; v++)
-                broken |= str_broken(*v);
+    if (broken)
+        return false;
+    const iam_context_entry *e = r->context, *end = e + r->context_count;
+    for (; e < end; e++) {
+        broken |= str_broken(e->key);
+        if (e->count == 0)
+            continue;
+        if (e->values == NULL)
+            return false;
+        for (const iam_str *v = e->values, *stop = v + e->count; v < stop; v++)
+            broken |= str_broken(*v);
     }
     return !broken;
 }

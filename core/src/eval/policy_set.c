@@ -1,5 +1,6 @@
 /* Compiling a batch of parsed policies into an immutable iam_policy_set. */
 #include "eval_internal.h"
+#include "iamgate_catalog.h"
 
 #include <stdlib.h>
 
@@ -292,6 +293,37 @@ static void note_kinds(compile_ctx *cc, iam_policy_set *set)
     }
 }
 
+/* Services whose every catalog action gets its complete answer at compile
+ * time (when the set names the service with prefix patterns): the
+ * service this library models completely. A request naming one of its
+ * actions then costs one probe of the action index. */
+static const char *const precomputed_services[] = {"chime"};
+
+static iam_status compile_actions(compile_ctx *cc, iam_policy_set *set)
+{
+    size_t total = 0;
+    const size_t services = sizeof precomputed_services / sizeof precomputed_services[0];
+    for (size_t i = 0; i < services; i++) {
+        const iam_catalog_service *svc =
+            iam_catalog_find_service(precomputed_services[i], strlen(precomputed_services[i]));
+        total += svc != NULL ? svc->action_count : 0;
+    }
+    iam_str *names = malloc((total + 1) * sizeof *names);
+    if (names == NULL)
+        return IAM_E_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < services; i++) {
+        const iam_catalog_service *svc =
+            iam_catalog_find_service(precomputed_services[i], strlen(precomputed_services[i]));
+        for (uint32_t a = 0; svc != NULL && a < svc->action_count; a++)
+            names[n++] = iam_catalog_action_at(svc->first_action + a)->full_name;
+    }
+    iam_status s = glob_set_compile_actions(cc->arena, cc->actions, cc->action_n, cc->statements,
+                                            names, n, &set->actions);
+    free(names);
+    return s;
+}
+
 static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)
 {
     compiled_statement *st = arena_alloc(cc->arena, (cc->statements + 1) * sizeof *st,
@@ -312,8 +344,7 @@ static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)
     for (uint32_t s = 0; s < cc->statements; s++)
         if (st[s].copy_of == UINT32_MAX)
             add_patterns(cc->actions, &cc->action_n, &st[s].ast->actions, s);
-    return glob_set_compile(cc->arena, GLOB_KIND_ACTION, cc->actions, cc->action_n,
-                            cc->statements, &set->actions);
+    return compile_actions(cc, set);
 }
 
 iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_input *inputs, size_t count,

@@ -12,7 +12,7 @@
 #define MAX_PREFIX 63u  /* literal name prefixes are indexed up to this length */
 #define CASE_BITS 0x2020202020202020ull
 
-enum { LIST_EXACT, LIST_PREFIX, LIST_OTHER, LIST_KINDS };
+enum { LIST_EXACT, LIST_PREFIX, LIST_OTHER, LIST_KINDS, LIST_NAME = LIST_KINDS };
 
 typedef struct glob_other {       /* a pattern with wildcards other than one final '*' */
     const char *text;             /* "vendor:name" as written */
@@ -33,6 +33,7 @@ typedef struct glob_entry {
      * (its own lists and what the vendor's shorter keys say), computed at
      * compile time, so that a request naming it needs one probe. */
     uint32_t complete_start, complete_count; /* in complete[] */
+    bool named;                   /* a precomputed name (glob_set_compile_actions) */
 } glob_entry;
 
 typedef struct glob_vendor {
@@ -41,12 +42,27 @@ typedef struct glob_vendor {
     uint32_t key_len;
     uint64_t lengths;             /* bit L: an entry with a key of length L holds
                                      prefix or other patterns */
-    bool exact;                   /* some entry holds exact names */
+    uint64_t by_first[16];        /* the same, for keys whose first byte b has
+                                     b & 15 == i (and L = 0 in all) */
+    bool exact;                   /* some entry holds exact names or a
+                                     precomputed name */
     uint32_t table, mask;         /* its entries: entries[table + (hash & mask)] */
 } glob_vendor;
 
+#define FEW_VENDORS 8u
+
+typedef struct few_vendor {       /* a vendor of at most 8 bytes, as one word */
+    uint64_t word;                /* folded, zero padded */
+    uint32_t len;
+    uint32_t slot;
+} few_vendor;
+
 struct glob_set {
     uint8_t kind;
+    /* Sets with few vendors, all short, find theirs by comparing words
+     * (cheaper than hashing); few_count 0 means hash. */
+    uint32_t few_count;
+    few_vendor few[FEW_VENDORS];
     const uint32_t *always;       /* owners of "*" */
     uint32_t always_count;
     const glob_vendor *vendors;   /* open addressing, vendor_mask + 1 slots */
@@ -105,10 +121,19 @@ static inline void hasher_start(prefix_hasher *ph, const char *s, size_t at, siz
     ph->words = 0;
 }
 
+/* Eight bytes that are all readable (the same order on both sides of
+ * every comparison, so the platform's byte order does not matter). */
+static inline uint64_t load_word(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
 static inline uint32_t hasher_at(prefix_hasher *ph, size_t len)
 {
     for (; 8 * (ph->words + 1) <= len; ph->words++)
-        ph->h = hash_mix(ph->h, glob_load(ph->s, ph->at + 8 * ph->words, 8, ph->readable) | CASE_BITS);
+        ph->h = hash_mix(ph->h, load_word(ph->s + ph->at + 8 * ph->words) | CASE_BITS);
     size_t rest = len - 8 * ph->words;
     if (rest == 0)
         return hash_final(ph->h, len);
@@ -128,20 +153,20 @@ static uint32_t hash_of(const char *s, size_t len)
  * case; s[0, readable) may be read. */
 static inline bool key_equals(const char *key, const char *s, size_t at, size_t len, size_t readable)
 {
-    for (size_t i = 0; i < len; i += 8) {
-        size_t r = len - i < 8 ? len - i : 8;
-        if (glob_load(key, i, 8, i + 8) != text_fold8(glob_load(s, at + i, r, readable)))
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8)
+        if (load_word(key + i) != text_fold8(load_word(s + at + i)))
             return false;
-    }
-    return true;
+    return i == len || glob_load(key, i, 8, i + 8) == text_fold8(glob_load(s, at + i, len - i, readable));
 }
 
 /* ---------------------------------------------------------------------- */
 /* Compile                                                                 */
 /* ---------------------------------------------------------------------- */
 
-typedef struct item {             /* one indexed action pattern */
+typedef struct item {             /* one indexed action pattern or name */
     uint32_t input;
+    const char *key;              /* its key's first byte */
     uint32_t vendor;
     uint32_t key_at, key_len;     /* its key in the input's text */
     uint32_t hash;
@@ -153,6 +178,7 @@ typedef struct vendor_build {
     const char *text;
     uint32_t len, hash, patterns;
     uint64_t lengths;
+    uint64_t by_first[16];
     bool exact;
     uint32_t slot;                /* in the set's vendor table */
 } vendor_build;
@@ -172,6 +198,8 @@ typedef struct builder {
     uint32_t vendor_slot_mask;
     glob_entry *entries;          /* the set's, while it is built */
     size_t entry_slots;
+    const iam_str *names;         /* to precompute (glob_set_compile_actions) */
+    size_t name_count;
     bool failed;
 } builder;
 
@@ -261,6 +289,7 @@ static void classify_action(builder *b, uint32_t i)
     it->input = i;
     it->vendor = vendor_for(b, s, at - 1);
     it->key_at = (uint32_t)at;
+    it->key = s + at;
     vendor_build *v = &b->vendors[it->vendor];
     size_t literal = wild - at;
     bool stars_only = true;
@@ -274,9 +303,28 @@ static void classify_action(builder *b, uint32_t i)
         it->list = stars_only && literal <= MAX_PREFIX ? LIST_PREFIX : LIST_OTHER;
         it->key_len = (uint32_t)(literal <= MAX_PREFIX ? literal : MAX_PREFIX);
         v->lengths |= 1ull << it->key_len;
+        for (unsigned f = 0; f < 16; f++)
+            if (it->key_len == 0 || (text_lower_ascii((unsigned char)it->key[0]) & 15u) == f)
+                v->by_first[f] |= 1ull << it->key_len;
     }
     it->hash = hash_of(s + at, it->key_len);
     v->patterns++;
+}
+
+static void store_few(builder *b)
+{
+    glob_set *set = b->set;
+    if (b->vendor_n > FEW_VENDORS || set->vendors == NULL)
+        return;
+    for (uint32_t i = 0; i < b->vendor_n; i++)
+        if (b->vendors[i].len > 8)
+            return;
+    for (uint32_t i = 0; i < b->vendor_n; i++) {
+        const glob_vendor *v = &set->vendors[b->vendors[i].slot];
+        few_vendor f = {glob_load(v->key, 0, 8, 8), v->key_len, b->vendors[i].slot};
+        set->few[i] = f;
+    }
+    set->few_count = b->vendor_n;
 }
 
 /* The vendor table of the set, and each vendor's (empty) entry table. */
@@ -295,6 +343,7 @@ static void store_vendors(builder *b)
         g->hash = v->hash;
         g->key_len = v->len;
         g->lengths = v->lengths;
+        memcpy(g->by_first, v->by_first, sizeof g->by_first);
         g->exact = v->exact;
         g->table = entries;
         g->mask = capacity_for(v->patterns) - 1;
@@ -303,6 +352,7 @@ static void store_vendors(builder *b)
     }
     set->vendors = slots;
     set->vendor_mask = cap - 1;
+    store_few(b);
     b->entries = arena_array(b, entries, sizeof(glob_entry), _Alignof(glob_entry));
     b->entry_slots = entries;
     set->entries = b->entries;
@@ -316,7 +366,7 @@ static void insert_keys(builder *b)
     for (size_t i = 0; i < b->item_n && !b->failed; i++) {
         item *it = &b->items[i];
         const glob_vendor *v = &b->set->vendors[b->vendors[it->vendor].slot];
-        const char *key = b->inputs[it->input].text + it->key_at;
+        const char *key = it->key;
         uint32_t slot = it->hash & v->mask;
         glob_entry *e;
         for (;; slot = (slot + 1) & v->mask) {
@@ -331,7 +381,10 @@ static void insert_keys(builder *b)
             e->key_len = it->key_len;
             b->set->stats.entries++;
         }
-        e->count[it->list]++;
+        if (it->list == LIST_NAME)
+            e->named = true;
+        else
+            e->count[it->list]++;
         it->slot = v->table + slot;
     }
 }
@@ -419,6 +472,8 @@ static void fill_lists(builder *b)
     glob_other *others = arena_array(b, others_n, sizeof *others, _Alignof(glob_other));
     for (size_t i = 0; i < b->item_n && !b->failed; i++) {
         const item *it = &b->items[i];
+        if (it->list == LIST_NAME)
+            continue;
         const glob_input *in = &b->inputs[it->input];
         glob_entry *e = &entries[it->slot];
         uint32_t at = e->start[it->list] + e->count[it->list]++;
@@ -525,7 +580,7 @@ static void complete_entries(builder *b)
          * already its complete answer */
         for (uint32_t es = 0; v->key != NULL && v->exact && v->lengths != 0 && es <= v->mask; es++) {
             glob_entry *e = &b->entries[v->table + es];
-            if (e->key == NULL || e->count[LIST_EXACT] == 0)
+            if (e->key == NULL || (e->count[LIST_EXACT] == 0 && !e->named))
                 continue;
             const char *subject = entry_subject(v, e, &buf, &buf_cap);
             if (subject == NULL)
@@ -547,10 +602,43 @@ static void complete_entries(builder *b)
     free(buf);
 }
 
+/* A name to precompute, kept only when the set has its vendor and that
+ * vendor has prefix or other patterns (else one probe answers anyway). */
+static void classify_name(builder *b, iam_str name)
+{
+    const char *colon = name.len ? memchr(name.ptr, ':', name.len) : NULL;
+    if (colon == NULL)
+        return;
+    size_t vendor_len = (size_t)(colon - name.ptr), at = vendor_len + 1;
+    uint32_t hash = hash_of(name.ptr, vendor_len);
+    uint32_t slot = hash & b->vendor_slot_mask;
+    for (; b->vendor_slots[slot] != 0; slot = (slot + 1) & b->vendor_slot_mask) {
+        vendor_build *v = &b->vendors[b->vendor_slots[slot] - 1];
+        if (v->hash != hash || v->len != vendor_len || !equals_folded(v->text, name.ptr, vendor_len))
+            continue;
+        if (v->lengths == 0 || memchr(name.ptr + at, '*', name.len - at) ||
+            memchr(name.ptr + at, '?', name.len - at))
+            return;
+        item *it = &b->items[b->item_n++];
+        memset(it, 0, sizeof *it);
+        it->vendor = b->vendor_slots[slot] - 1;
+        it->key_at = (uint32_t)at;
+        it->key = name.ptr + at;
+        it->key_len = (uint32_t)(name.len - at);
+        it->hash = hash_of(it->key, it->key_len);
+        it->list = LIST_NAME;
+        v->exact = true;
+        v->patterns++;
+        return;
+    }
+}
+
 static void compile_actions(builder *b)
 {
     for (size_t i = 0; i < b->count; i++)
         classify_action(b, (uint32_t)i);
+    for (size_t i = 0; i < b->name_count; i++)
+        classify_name(b, b->names[i]);
     store_vendors(b);
     if (b->failed)
         return;
@@ -594,7 +682,7 @@ static void store_always(builder *b)
 static bool builder_start(builder *b)
 {
     size_t n = b->count + 1;
-    b->items = malloc(n * sizeof *b->items);
+    b->items = malloc((n + b->name_count) * sizeof *b->items);
     b->always = malloc(n * sizeof *b->always);
     b->vendors = malloc(n * sizeof *b->vendors);
     b->vendor_slot_mask = capacity_for(n) - 1;
@@ -610,8 +698,26 @@ static void builder_free(builder *b)
     free(b->vendor_slots);
 }
 
+static iam_status compile_set(iam_arena *arena, glob_kind kind, const glob_input *inputs,
+                              size_t count, uint32_t owner_count, const iam_str *names,
+                              size_t name_count, const glob_set **out);
+
 iam_status glob_set_compile(iam_arena *arena, glob_kind kind, const glob_input *inputs,
                             size_t count, uint32_t owner_count, const glob_set **out)
+{
+    return compile_set(arena, kind, inputs, count, owner_count, NULL, 0, out);
+}
+
+iam_status glob_set_compile_actions(iam_arena *arena, const glob_input *inputs, size_t count,
+                                    uint32_t owner_count, const iam_str *names, size_t name_count,
+                                    const glob_set **out)
+{
+    return compile_set(arena, GLOB_KIND_ACTION, inputs, count, owner_count, names, name_count, out);
+}
+
+static iam_status compile_set(iam_arena *arena, glob_kind kind, const glob_input *inputs,
+                              size_t count, uint32_t owner_count, const iam_str *names,
+                              size_t name_count, const glob_set **out)
 {
     *out = NULL;
     if (arena == NULL || (inputs == NULL && count != 0) || count > UINT32_MAX / 4 ||
@@ -626,6 +732,8 @@ iam_status glob_set_compile(iam_arena *arena, glob_kind kind, const glob_input *
     b.arena = arena;
     b.inputs = inputs;
     b.count = count;
+    b.names = names;
+    b.name_count = names != NULL ? name_count : 0;
     b.set = arena_array(&b, 1, sizeof *b.set, _Alignof(glob_set));
     if (b.set != NULL && builder_start(&b)) {
         b.set->kind = (uint8_t)kind;
@@ -677,6 +785,15 @@ static inline void emit(sink *out, const uint32_t *owners, uint32_t count)
 static const glob_vendor *vendor_find(const glob_set *set, const char *s, size_t len,
                                       size_t readable)
 {
+    if (set->few_count != 0) {
+        if (len > 8)
+            return NULL;
+        uint64_t word = text_fold8(glob_load(s, 0, len, readable));
+        for (uint32_t i = 0; i < set->few_count; i++)
+            if (set->few[i].len == len && set->few[i].word == word)
+                return &set->vendors[set->few[i].slot];
+        return NULL;
+    }
     uint32_t hash;
     prefix_hasher ph;
     hasher_start(&ph, s, 0, readable);
@@ -745,8 +862,10 @@ static void match_vendor(const glob_set *set, const glob_vendor *v, const char *
         if (e != NULL)
             emit_entry(set, e, s, at, name, len, out);
     }
-    /* the key lengths of prefix patterns shorter than the name */
-    uint64_t lengths = v->lengths & (name > MAX_PREFIX ? ~0ull : (1ull << name) - 1);
+    /* the key lengths of prefix patterns shorter than the name whose keys
+     * could start with the name's first byte */
+    uint64_t lengths = name == 0 ? 0 : v->by_first[text_lower_ascii((unsigned char)s[at]) & 15u];
+    lengths &= name > MAX_PREFIX ? ~0ull : (1ull << name) - 1;
     prefix_hasher ph;
     hasher_start(&ph, s, at, len);
     while (lengths != 0) {

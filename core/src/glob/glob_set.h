@@ -64,6 +64,16 @@ IAM_INTERNAL iam_status glob_set_compile(iam_arena *arena, glob_kind kind,
                                          const glob_input *inputs, size_t count,
                                          uint32_t owner_count, const glob_set **out);
 
+/* glob_set_compile for Action patterns, plus names ("vendor:Name", no
+ * wildcard; an iam_str each) whose complete answer is computed now, so
+ * that a request naming one needs a single probe even when only prefix
+ * patterns match it (the catalog's actions of a service). Names of
+ * vendors the set does not name with prefix patterns are skipped. */
+IAM_INTERNAL iam_status glob_set_compile_actions(iam_arena *arena, const glob_input *inputs,
+                                                 size_t count, uint32_t owner_count,
+                                                 const iam_str *names, size_t name_count,
+                                                 const glob_set **out);
+
 /* The set of matching owners as spans of sorted owner lists (the union of
  * the spans; an owner may be in several). Writes up to cap spans and
  * returns how many there are. Allocates nothing; thread-safe. */
