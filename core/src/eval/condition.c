@@ -280,26 +280,44 @@ bool context_key_equals(iam_str a, iam_str b)
      * (equal ignoring case implies equal with the 0x20 bit set) */
     if (a.len != 0 && (a.ptr[a.len - 1] | 0x20) != (b.ptr[b.len - 1] | 0x20))
         return false;
-    size_t i = 0;
-    for (; i + 8 <= a.len; i += 8) {
+    if (a.len < 8) {
+        for (size_t i = 0; i < a.len; i++)
+            if (text_lower_ascii((unsigned char)a.ptr[i]) != text_lower_ascii((unsigned char)b.ptr[i]))
+                return false;
+        return true;
+    }
+    /* whole words, the last one overlapping its predecessor */
+    for (size_t i = 0;; i += 8) {
+        size_t at = i + 8 <= a.len ? i : a.len - 8;
         uint64_t x, y;
-        memcpy(&x, a.ptr + i, 8);
-        memcpy(&y, b.ptr + i, 8);
+        memcpy(&x, a.ptr + at, 8);
+        memcpy(&y, b.ptr + at, 8);
         if (text_fold8(x) != text_fold8(y))
             return false;
+        if (at + 8 == a.len)
+            return true;
     }
-    for (; i < a.len; i++)
-        if (text_lower_ascii((unsigned char)a.ptr[i]) != text_lower_ascii((unsigned char)b.ptr[i]))
-            return false;
-    return true;
 }
 
 const iam_context_entry *context_find(const iam_request *request, iam_str key)
 {
-    for (uint32_t i = 0; i < request->context_count; i++)
-        if (context_key_equals(request->context[i].key, key))
+    for (uint32_t i = 0; i < request->context_count; i++) /* length first: no call for most */
+        if (request->context[i].key.len == key.len && context_key_equals(request->context[i].key, key))
             return &request->context[i];
     return NULL;
+}
+
+static const iam_context_entry *find_entry(const compiled_condition *c, const iam_request *request,
+                                           parsed_cache *cache)
+{
+    unsigned slot = c->key_slot;
+    if (slot >= KEY_SLOTS)
+        return context_find(request, c->ast->key);
+    if (!(cache->entries_known & (1u << slot))) {
+        cache->entries[slot] = context_find(request, c->ast->key);
+        cache->entries_known |= (uint8_t)(1u << slot);
+    }
+    return cache->entries[slot];
 }
 
 /* Spec §3.4.8: absent, or a multi-valued key with no values, is null. */
@@ -329,7 +347,7 @@ bool condition_holds(const compiled_condition *c, const iam_request *request,
 {
     subst_buffer buffer; /* bounded stack scratch for policy variables */
     match_ctx m = {request, &buffer, cache};
-    const iam_context_entry *e = context_find(request, c->ast->key);
+    const iam_context_entry *e = find_entry(c, request, cache);
     *missing = e == NULL;
     iam_condition_op op = (iam_condition_op)c->ast->op;
     if (op == IAM_OP_NULL)

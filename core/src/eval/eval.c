@@ -631,6 +631,7 @@ iam_decision iam_eval(const iam_policy_set *set, const iam_request *request,
     run.set = set;
     run.req = request;
     run.parsed.used = 0;
+    run.parsed.entries_known = 0;
     glob_subject_init(&run.resource, request->resource.ptr, request->resource.len);
     run.facts.req = request;
     run.facts.service_linked = run.facts.federated_user = -1;

@@ -29,9 +29,13 @@ typedef struct compiled_value {
     typed_value as;
 } compiled_value;
 
+#define KEY_SLOTS 8u  /* context keys a decision looks up once each */
+
 typedef struct compiled_condition {
     const iam_condition *ast;
     const compiled_value *values;   /* parallel to ast->values.items */
+    uint8_t key_slot;               /* the set's n-th distinct key (ignoring
+                                       case), < KEY_SLOTS; else none */
 } compiled_condition;
 
 typedef struct compiled_statement {
@@ -109,11 +113,15 @@ typedef struct parsed_value {
 typedef struct parsed_cache {
     parsed_value slots[PARSED_CACHE_SLOTS];
     uint32_t used;                  /* slots filled; then the oldest is replaced */
+    /* The context entry of each key slot, found on first use: a time
+     * window's two bounds, IpAddress and NotIpAddress look up once. */
+    uint8_t entries_known;          /* bit k: entries[k] is set (NULL: absent) */
+    const iam_context_entry *entries[KEY_SLOTS];
 } parsed_cache;
 
 /* Whether one compiled condition holds for the request (spec §3.10).
  * *missing is set when the key was absent from the context. cache starts
- * with used = 0 for each decision. */
+ * with used = 0 and entries_known = 0 for each decision. */
 IAM_INTERNAL bool condition_holds(const compiled_condition *c, const iam_request *request,
                                   parsed_cache *cache, bool *missing);
 

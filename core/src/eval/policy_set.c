@@ -11,6 +11,8 @@ typedef struct compile_ctx {
     uint32_t statements;
     glob_input *actions;
     size_t action_n;
+    iam_str keys[KEY_SLOTS];        /* distinct condition keys, in order met */
+    uint32_t key_n;
 } compile_ctx;
 
 /* Variables are substituted only in 2012-10-17 policies (spec §1.3, §4);
@@ -22,6 +24,18 @@ static bool resource_has_variable(bool enabled, const iam_value *v)
     size_t from = variables_resource_part(v->text);
     iam_str part = {v->text.ptr + from, v->text.len - from};
     return variables_present(part);
+}
+
+/* The key's slot: the first KEY_SLOTS distinct keys of the set get one. */
+static uint8_t key_slot(compile_ctx *cc, iam_str key)
+{
+    for (uint32_t i = 0; i < cc->key_n; i++)
+        if (context_key_equals(cc->keys[i], key))
+            return (uint8_t)i;
+    if (cc->key_n == KEY_SLOTS)
+        return KEY_SLOTS;
+    cc->keys[cc->key_n] = key;
+    return (uint8_t)cc->key_n++;
 }
 
 static bool compile_conditions(compile_ctx *cc, const iam_statement *st, bool variables,
@@ -46,6 +60,7 @@ static bool compile_conditions(compile_ctx *cc, const iam_statement *st, bool va
                                     &values[v]);
         conds[c].ast = ast;
         conds[c].values = values;
+        conds[c].key_slot = key_slot(cc, ast->key);
     }
     out->conditions = conds;
     out->condition_count = st->condition_count;
@@ -299,14 +314,33 @@ static void note_kinds(compile_ctx *cc, iam_policy_set *set)
  * actions then costs one probe of the action index. */
 static const char *const precomputed_services[] = {"chime"};
 
+/* Whether some Action pattern of the set starts with "service:" (any case). */
+static bool names_service(const compile_ctx *cc, const char *service)
+{
+    size_t n = strlen(service);
+    for (size_t i = 0; i < cc->action_n; i++) {
+        const glob_input *a = &cc->actions[i];
+        if (a->len <= n || a->text[n] != ':')
+            continue;
+        size_t k = 0;
+        while (k < n && text_lower_ascii((unsigned char)a->text[k]) == (unsigned char)service[k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
 static iam_status compile_actions(compile_ctx *cc, iam_policy_set *set)
 {
     size_t total = 0;
     const size_t services = sizeof precomputed_services / sizeof precomputed_services[0];
+    bool wanted[sizeof precomputed_services / sizeof precomputed_services[0]];
     for (size_t i = 0; i < services; i++) {
         const iam_catalog_service *svc =
             iam_catalog_find_service(precomputed_services[i], strlen(precomputed_services[i]));
-        total += svc != NULL ? svc->action_count : 0;
+        wanted[i] = svc != NULL && names_service(cc, precomputed_services[i]);
+        total += wanted[i] ? svc->action_count : 0;
     }
     iam_str *names = malloc((total + 1) * sizeof *names);
     if (names == NULL)
@@ -315,7 +349,7 @@ static iam_status compile_actions(compile_ctx *cc, iam_policy_set *set)
     for (size_t i = 0; i < services; i++) {
         const iam_catalog_service *svc =
             iam_catalog_find_service(precomputed_services[i], strlen(precomputed_services[i]));
-        for (uint32_t a = 0; svc != NULL && a < svc->action_count; a++)
+        for (uint32_t a = 0; wanted[i] && a < svc->action_count; a++)
             names[n++] = iam_catalog_action_at(svc->first_action + a)->full_name;
     }
     iam_status s = glob_set_compile_actions(cc->arena, cc->actions, cc->action_n, cc->statements,
