@@ -366,6 +366,14 @@ static bool candidates_next(candidate_stream *cs, uint32_t *id)
 {
     if (cs->scan_all)
         return candidates_scan(cs, id);
+    if (cs->action_n == 1 && cs->not_action == cs->not_action_end) {
+        /* one sorted list (an exact name's complete answer): in order */
+        if (cs->action[0].count == 0)
+            return false;
+        *id = *cs->action[0].owners++;
+        cs->action[0].count--;
+        return true;
+    }
     for (;;) {
         uint32_t reported = candidates_front(cs);
         uint32_t not_action = cs->not_action < cs->not_action_end ? *cs->not_action : UINT32_MAX;

@@ -103,7 +103,7 @@ static inline uint32_t hash_final(uint64_t h, size_t len)
     return (uint32_t)(h >> 32);
 }
 
-/* Hashes of the prefixes of one string, for increasing lengths: the whole
+/* Hashes of the prefixes of one string, for increasing lengths: the first
  * words are absorbed once. s[0, readable) may be read. */
 typedef struct prefix_hasher {
     const char *s;
@@ -130,10 +130,14 @@ static inline uint64_t load_word(const char *p)
     return x;
 }
 
+/* A string's first sixteen bytes, its last eight and its length: long
+ * action names cost no more than short ones (equality is checked anyway). */
 static inline uint32_t hasher_at(prefix_hasher *ph, size_t len)
 {
-    for (; 8 * (ph->words + 1) <= len; ph->words++)
+    for (; ph->words < 2 && 8 * (ph->words + 1) <= len; ph->words++)
         ph->h = hash_mix(ph->h, load_word(ph->s + ph->at + 8 * ph->words) | CASE_BITS);
+    if (len > 16)
+        return hash_final(hash_mix(ph->h, load_word(ph->s + ph->at + len - 8) | CASE_BITS), len);
     size_t rest = len - 8 * ph->words;
     if (rest == 0)
         return hash_final(ph->h, len);
