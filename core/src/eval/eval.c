@@ -82,11 +82,15 @@ static bool str_equals(iam_str a, const char *b, size_t bn)
     return a.len == bn && (bn == 0 || memcmp(a.ptr, b, bn) == 0);
 }
 
-/* The account field of an ARN, if it has one. */
+/* The account field of an ARN, if it has six fields (one scan). */
 static iam_str arn_account(iam_str arn)
 {
     iam_str none = {"", 0};
-    return arn_has_six_fields(arn) ? arn_field(arn, 4) : none;
+    size_t at[5];
+    if (arn.len == 0 || text_arn_colons(arn.ptr, arn.len, at, 5) != 5)
+        return none;
+    iam_str account = {arn.ptr + at[3] + 1, at[4] - at[3] - 1};
+    return account;
 }
 
 /* An assumed-role session arn:P:sts::A:assumed-role/R/S is also named by
