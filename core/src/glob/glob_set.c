@@ -42,7 +42,8 @@ typedef struct glob_vendor {
     uint32_t key_len;
     uint64_t lengths;             /* bit L: an entry with a key of length L holds
                                      prefix or other patterns */
-    uint64_t by_first[16];        /* the same, for keys whose first byte b has
+    const uint64_t *by_first;     /* [16], NULL when lengths is 0: the same, for
+                                     keys whose first byte b has
                                      b & 15 == i (and L = 0 in all) */
     bool exact;                   /* some entry holds exact names or a
                                      precomputed name */
@@ -207,10 +208,12 @@ typedef struct builder {
     bool failed;
 } builder;
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
+/* Bytes of an action name that matter to classification (spec §2.2). */
+enum { CLASS_SPACE = 1, CLASS_WILD = 2 };
+static const uint8_t name_byte_class[256] = {
+    ['\t'] = CLASS_SPACE, ['\n'] = CLASS_SPACE, ['\v'] = CLASS_SPACE, ['\f'] = CLASS_SPACE,
+    ['\r'] = CLASS_SPACE, [' '] = CLASS_SPACE,   ['*'] = CLASS_WILD,   ['?'] = CLASS_WILD,
+};
 
 static uint32_t capacity_for(size_t n)
 {
@@ -220,6 +223,16 @@ static uint32_t capacity_for(size_t n)
     return cap;
 }
 
+/* Arena memory that every use writes before reading. */
+static void *arena_array_raw(builder *b, size_t count, size_t size, size_t align)
+{
+    void *p = arena_alloc(b->arena, count * size, align);
+    if (p == NULL && count != 0)
+        b->failed = true;
+    return p;
+}
+
+/* Zeroed arena memory (tables whose empty slots are all zero). */
 static void *arena_array(builder *b, size_t count, size_t size, size_t align)
 {
     void *p = arena_alloc(b->arena, count * size, align);
@@ -233,10 +246,18 @@ static void *arena_array(builder *b, size_t count, size_t size, size_t align)
 /* A folded, zero-padded copy of s[0, n) in the arena (8-aligned). */
 static const char *folded_copy(builder *b, const char *s, size_t n)
 {
-    size_t padded = (n + 8) / 8 * 8;
-    char *k = arena_array(b, padded, 1, 8);
-    for (size_t i = 0; k != NULL && i < n; i++)
-        k[i] = (char)text_lower_ascii((unsigned char)s[i]);
+    size_t padded = (n + 8) / 8 * 8, i = 0;
+    char *k = arena_alloc(b->arena, padded, 8);
+    if (k == NULL) {
+        b->failed = true;
+        return NULL;
+    }
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = text_fold8(load_word(s + i));
+        memcpy(k + i, &w, 8);
+    }
+    for (; i < padded; i++) /* the last word, zero padded */
+        k[i] = i < n ? (char)text_lower_ascii((unsigned char)s[i]) : 0;
     return k;
 }
 
@@ -283,12 +304,16 @@ static void classify_action(builder *b, uint32_t i)
     size_t at = (size_t)(colon + 1 - s), wild = n;
     if (at == n)
         return;
-    for (size_t k = at; k < n; k++) {
-        if (is_space(s[k]))
-            return;
-        if (wild == n && (s[k] == '*' || s[k] == '?'))
+    unsigned seen = 0; /* the classes of the name's bytes */
+    for (size_t k = at; k < n; k++)
+        seen |= name_byte_class[(unsigned char)s[k]];
+    if (seen & CLASS_SPACE)
+        return;
+    for (size_t k = at; (seen & CLASS_WILD) && k < n; k++)
+        if (name_byte_class[(unsigned char)s[k]] & CLASS_WILD) {
             wild = k;
-    }
+            break;
+        }
     item *it = &b->items[b->item_n++];
     it->input = i;
     it->vendor = vendor_for(b, s, at - 1);
@@ -347,7 +372,12 @@ static void store_vendors(builder *b)
         g->hash = v->hash;
         g->key_len = v->len;
         g->lengths = v->lengths;
-        memcpy(g->by_first, v->by_first, sizeof g->by_first);
+        if (v->lengths != 0) {
+            uint64_t *by_first = arena_array_raw(b, 16, sizeof *by_first, _Alignof(uint64_t));
+            if (by_first != NULL)
+                memcpy(by_first, v->by_first, sizeof v->by_first);
+            g->by_first = by_first;
+        }
         g->exact = v->exact;
         g->table = entries;
         g->mask = capacity_for(v->patterns) - 1;
@@ -376,7 +406,7 @@ static void insert_keys(builder *b)
         for (;; slot = (slot + 1) & v->mask) {
             e = &entries[v->table + slot];
             if (e->key == NULL || (e->hash == it->hash && e->key_len == it->key_len &&
-                                   equals_folded(e->key, key, it->key_len)))
+                                   key_equals(e->key, key, 0, it->key_len, it->key_len)))
                 break;
         }
         if (e->key == NULL) {
@@ -442,7 +472,7 @@ static bool star_only(const char *name, size_t n)
 static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob_other *o)
 {
     size_t name_len = in->len - name_at;
-    char *text = arena_array(b, in->len + 1, 1, 1);
+    char *text = arena_array_raw(b, in->len + 1, 1, 1);
     const char *name = folded_copy(b, in->text + name_at, name_len);
     if (text == NULL || name == NULL)
         return;
@@ -472,8 +502,8 @@ static void fill_lists(builder *b)
         others_n += e->count[LIST_OTHER];
         memset(e->count, 0, sizeof e->count);
     }
-    uint32_t *owners = arena_array(b, owners_n, sizeof *owners, _Alignof(uint32_t));
-    glob_other *others = arena_array(b, others_n, sizeof *others, _Alignof(glob_other));
+    uint32_t *owners = arena_array_raw(b, owners_n, sizeof *owners, _Alignof(uint32_t));
+    glob_other *others = arena_array_raw(b, others_n, sizeof *others, _Alignof(glob_other));
     for (size_t i = 0; i < b->item_n && !b->failed; i++) {
         const item *it = &b->items[i];
         if (it->list == LIST_NAME)
@@ -540,6 +570,8 @@ static bool append_union(u32_vec *vec, const glob_span *spans, size_t n)
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += spans[i].count;
+    if (total == 0)
+        return true; /* an empty answer: the entry probes (and finds nothing) */
     if (total > COMPLETE_MAX_OWNERS || !vec_reserve(vec, total))
         return false;
     uint32_t *at = vec->v + vec->n;
@@ -598,7 +630,7 @@ static void complete_entries(builder *b)
             e->complete_count = (uint32_t)(all.n - before);
         }
     }
-    uint32_t *complete = arena_array(b, all.n, sizeof *complete, _Alignof(uint32_t));
+    uint32_t *complete = arena_array_raw(b, all.n, sizeof *complete, _Alignof(uint32_t));
     if (complete != NULL && all.n != 0)
         memcpy(complete, all.v, all.n * sizeof *complete);
     set->complete = complete;
@@ -657,8 +689,8 @@ static void compile_actions(builder *b)
 
 static void compile_resources(builder *b)
 {
-    glob_resource *prepared = arena_array(b, b->count, sizeof *prepared, _Alignof(glob_resource));
-    uint32_t *owners = arena_array(b, b->count, sizeof *owners, _Alignof(uint32_t));
+    glob_resource *prepared = arena_array_raw(b, b->count, sizeof *prepared, _Alignof(glob_resource));
+    uint32_t *owners = arena_array_raw(b, b->count, sizeof *owners, _Alignof(uint32_t));
     size_t n = 0;
     for (size_t i = 0; i < b->count && !b->failed; i++) {
         if (text_equals(b->inputs[i].text, b->inputs[i].len, "*")) {
@@ -676,7 +708,7 @@ static void compile_resources(builder *b)
 
 static void store_always(builder *b)
 {
-    uint32_t *always = arena_array(b, b->always_n, sizeof *always, _Alignof(uint32_t));
+    uint32_t *always = arena_array_raw(b, b->always_n, sizeof *always, _Alignof(uint32_t));
     if (always != NULL && b->always_n != 0)
         memcpy(always, b->always, b->always_n * sizeof *always);
     b->set->always = always;
@@ -868,7 +900,9 @@ static void match_vendor(const glob_set *set, const glob_vendor *v, const char *
     }
     /* the key lengths of prefix patterns shorter than the name whose keys
      * could start with the name's first byte */
-    uint64_t lengths = name == 0 ? 0 : v->by_first[text_lower_ascii((unsigned char)s[at]) & 15u];
+    uint64_t lengths = name == 0 || v->by_first == NULL
+                           ? 0
+                           : v->by_first[text_lower_ascii((unsigned char)s[at]) & 15u];
     lengths &= name > MAX_PREFIX ? ~0ull : (1ull << name) - 1;
     prefix_hasher ph;
     hasher_start(&ph, s, at, len);
