@@ -617,6 +617,8 @@ static bool request_valid(const iam_request *r)
                       ((unsigned)(r->context == NULL) & (unsigned)(r->context_count != 0));
     if (broken)
         return false;
+    if (r->context_count == 0)
+        return true; /* (and context may be NULL) */
     const iam_context_entry *e = r->context, *end = e + r->context_count;
     for (; e < end; e++) {
         broken |= str_broken(e->key);
