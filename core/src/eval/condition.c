@@ -299,6 +299,37 @@ bool context_key_equals(iam_str a, iam_str b)
     }
 }
 
+/* Whether the request key k equals the folded, zero-padded key. */
+static bool equals_folded_key(iam_str k, const char *folded)
+{
+    size_t n = k.len;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (text_lower_ascii((unsigned char)k.ptr[i]) != (unsigned char)folded[i])
+                return false;
+        return true;
+    }
+    for (size_t i = 0;; i += 8) { /* the last word overlaps its predecessor */
+        size_t at = i + 8 <= n ? i : n - 8;
+        uint64_t x, y;
+        memcpy(&x, k.ptr + at, 8);
+        memcpy(&y, folded + at, 8);
+        if (text_fold8(x) != y)
+            return false;
+        if (at + 8 == n)
+            return true;
+    }
+}
+
+const iam_context_entry *context_find_folded(const iam_request *request, const char *key,
+                                             size_t key_len)
+{
+    for (uint32_t i = 0; i < request->context_count; i++)
+        if (request->context[i].key.len == key_len && equals_folded_key(request->context[i].key, key))
+            return &request->context[i];
+    return NULL;
+}
+
 const iam_context_entry *context_find(const iam_request *request, iam_str key)
 {
     for (uint32_t i = 0; i < request->context_count; i++) /* length first: no call for most */
@@ -312,9 +343,9 @@ static const iam_context_entry *find_entry(const compiled_condition *c, const ia
 {
     unsigned slot = c->key_slot;
     if (slot >= KEY_SLOTS)
-        return context_find(request, c->ast->key);
+        return context_find_folded(request, c->key_folded, c->ast->key.len);
     if (!(cache->entries_known & (1u << slot))) {
-        cache->entries[slot] = context_find(request, c->ast->key);
+        cache->entries[slot] = context_find_folded(request, c->key_folded, c->ast->key.len);
         cache->entries_known |= (uint8_t)(1u << slot);
     }
     return cache->entries[slot];

@@ -36,6 +36,8 @@ typedef struct compiled_condition {
     const compiled_value *values;   /* parallel to ast->values.items */
     uint8_t key_slot;               /* the set's n-th distinct key (ignoring
                                        case), < KEY_SLOTS; else none */
+    const char *key_folded;         /* the key in ASCII lower case, zero padded
+                                       to whole 8-byte words */
 } compiled_condition;
 
 typedef struct compiled_statement {
@@ -95,6 +97,9 @@ IAM_INTERNAL size_t variables_resource_part(iam_str pattern);
 IAM_INTERNAL bool variables_present(iam_str s);
 
 IAM_INTERNAL const iam_context_entry *context_find(const iam_request *request, iam_str key);
+/* The same, for a key already folded and zero padded (key_len bytes). */
+IAM_INTERNAL const iam_context_entry *context_find_folded(const iam_request *request,
+                                                          const char *key, size_t key_len);
 /* Context key names compare ignoring ASCII case (spec §3.2). */
 IAM_INTERNAL bool context_key_equals(iam_str a, iam_str b);
 
