@@ -22,19 +22,25 @@ typedef struct glob_other {       /* a pattern with wildcards other than one fin
     bool star_only;               /* only '*' wildcards and ASCII literals */
 } glob_other;
 
+/* One slot of the set's key table (32 bytes): a vendor's key. */
 typedef struct glob_entry {
     const char *key;              /* folded name prefix, zero padded; NULL: empty slot */
-    uint32_t hash;
+    uint32_t hash;                /* of the key, mixed with the vendor */
     uint32_t key_len;
-    /* exact and prefix: ranges of owners[]; other: a range of others[] */
-    uint32_t start[LIST_KINDS];
-    uint32_t count[LIST_KINDS];
+    uint32_t vendor;              /* its vendor's slot */
+    uint32_t lists;               /* its glob_lists */
     /* For an entry with exact names: everything that matches its key
      * (its own lists and what the vendor's shorter keys say), computed at
      * compile time, so that a request naming it needs one probe. */
     uint32_t complete_start, complete_count; /* in complete[] */
-    bool named;                   /* a precomputed name (glob_set_compile_actions) */
 } glob_entry;
+
+typedef struct glob_lists {
+    /* exact and prefix: ranges of owners[]; other: a range of others[] */
+    uint32_t start[LIST_KINDS];
+    uint32_t count[LIST_KINDS];
+    bool named;                   /* a precomputed name (glob_set_compile_actions) */
+} glob_lists;
 
 typedef struct glob_vendor {
     const char *key;              /* folded vendor, zero padded; NULL: empty slot */
@@ -47,7 +53,6 @@ typedef struct glob_vendor {
                                      b & 15 == i (and L = 0 in all) */
     bool exact;                   /* some entry holds exact names or a
                                      precomputed name */
-    uint32_t table, mask;         /* its entries: entries[table + (hash & mask)] */
 } glob_vendor;
 
 #define FEW_VENDORS 8u
@@ -68,7 +73,9 @@ struct glob_set {
     uint32_t always_count;
     const glob_vendor *vendors;   /* open addressing, vendor_mask + 1 slots */
     uint32_t vendor_mask;
-    const glob_entry *entries;
+    const glob_entry *entries;    /* open addressing, entry_mask + 1 slots */
+    uint32_t entry_mask;
+    const glob_lists *lists;
     const uint32_t *owners;
     const glob_other *others;
     const uint32_t *complete;     /* complete lists of exact entries */
@@ -102,6 +109,12 @@ static inline uint32_t hash_final(uint64_t h, size_t len)
 {
     h = (h ^ len) * 0xC4CEB9FE1A85EC53ull;
     return (uint32_t)(h >> 32);
+}
+
+/* A key's place in the set's one key table: its hash and its vendor. */
+static inline uint32_t entry_hash(uint32_t key_hash, uint32_t vendor)
+{
+    return key_hash ^ (vendor * 0x9E3779B1u);
 }
 
 /* Hashes of the prefixes of one string, for increasing lengths: the first
@@ -176,7 +189,7 @@ typedef struct item {             /* one indexed action pattern or name */
     uint32_t key_at, key_len;     /* its key in the input's text */
     uint32_t hash;
     uint8_t list;
-    uint32_t slot;                /* its entry, once inserted */
+    uint32_t slot;                /* its glob_lists, once inserted */
 } item;
 
 typedef struct vendor_build {
@@ -203,6 +216,8 @@ typedef struct builder {
     uint32_t vendor_slot_mask;
     glob_entry *entries;          /* the set's, while it is built */
     size_t entry_slots;
+    glob_lists *lists;
+    uint32_t lists_n;
     const iam_str *names;         /* to precompute (glob_set_compile_actions) */
     size_t name_count;
     bool failed;
@@ -356,11 +371,13 @@ static void store_few(builder *b)
     set->few_count = b->vendor_n;
 }
 
-/* The vendor table of the set, and each vendor's (empty) entry table. */
+/* The vendor table of the set and its (empty) key table. */
 static void store_vendors(builder *b)
 {
     glob_set *set = b->set;
-    uint32_t cap = capacity_for(b->vendor_n), entries = 0;
+    uint32_t cap = capacity_for(b->vendor_n), entries = 2;
+    while (entries < b->item_n + b->item_n / 2 + 1) /* at most two thirds full */
+        entries *= 2;
     glob_vendor *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_vendor));
     for (uint32_t i = 0; slots != NULL && i < b->vendor_n; i++) {
         const vendor_build *v = &b->vendors[i];
@@ -379,9 +396,6 @@ static void store_vendors(builder *b)
             g->by_first = by_first;
         }
         g->exact = v->exact;
-        g->table = entries;
-        g->mask = capacity_for(v->patterns) - 1;
-        entries += g->mask + 1;
         b->vendors[i].slot = slot;
     }
     set->vendors = slots;
@@ -390,6 +404,9 @@ static void store_vendors(builder *b)
     b->entries = arena_array(b, entries, sizeof(glob_entry), _Alignof(glob_entry));
     b->entry_slots = entries;
     set->entries = b->entries;
+    set->entry_mask = entries - 1;
+    b->lists = arena_array(b, b->item_n + 1, sizeof *b->lists, _Alignof(glob_lists));
+    set->lists = b->lists;
     set->stats.vendors = b->vendor_n;
 }
 
@@ -399,27 +416,31 @@ static void insert_keys(builder *b)
     glob_entry *entries = b->entries;
     for (size_t i = 0; i < b->item_n && !b->failed; i++) {
         item *it = &b->items[i];
-        const glob_vendor *v = &b->set->vendors[b->vendors[it->vendor].slot];
+        uint32_t vendor = b->vendors[it->vendor].slot;
         const char *key = it->key;
-        uint32_t slot = it->hash & v->mask;
+        uint32_t hash = entry_hash(it->hash, vendor), mask = b->set->entry_mask;
+        uint32_t slot = hash & mask;
         glob_entry *e;
-        for (;; slot = (slot + 1) & v->mask) {
-            e = &entries[v->table + slot];
-            if (e->key == NULL || (e->hash == it->hash && e->key_len == it->key_len &&
+        for (;; slot = (slot + 1) & mask) {
+            e = &entries[slot];
+            if (e->key == NULL || (e->hash == hash && e->key_len == it->key_len && e->vendor == vendor &&
                                    key_equals(e->key, key, 0, it->key_len, it->key_len)))
                 break;
         }
         if (e->key == NULL) {
             e->key = folded_copy(b, key, it->key_len);
-            e->hash = it->hash;
+            e->hash = hash;
             e->key_len = it->key_len;
+            e->vendor = vendor;
+            e->lists = b->lists_n++;
             b->set->stats.entries++;
         }
+        glob_lists *l = &b->lists[e->lists];
         if (it->list == LIST_NAME)
-            e->named = true;
+            l->named = true;
         else
-            e->count[it->list]++;
-        it->slot = v->table + slot;
+            l->count[it->list]++;
+        it->slot = e->lists;
     }
 }
 
@@ -489,11 +510,10 @@ static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob
 /* Owner lists and other-pattern lists, laid out entry by entry. */
 static void fill_lists(builder *b)
 {
-    glob_entry *entries = b->entries;
-    size_t entry_slots = b->entry_slots;
+    glob_lists *lists = b->lists;
     uint32_t owners_n = 0, others_n = 0;
-    for (size_t s = 0; s < entry_slots; s++) {
-        glob_entry *e = &entries[s];
+    for (uint32_t s = 0; s < b->lists_n; s++) {
+        glob_lists *e = &lists[s];
         e->start[LIST_EXACT] = owners_n;
         owners_n += e->count[LIST_EXACT];
         e->start[LIST_PREFIX] = owners_n;
@@ -509,7 +529,7 @@ static void fill_lists(builder *b)
         if (it->list == LIST_NAME)
             continue;
         const glob_input *in = &b->inputs[it->input];
-        glob_entry *e = &entries[it->slot];
+        glob_lists *e = &lists[it->slot];
         uint32_t at = e->start[it->list] + e->count[it->list]++;
         if (it->list != LIST_OTHER) {
             owners[at] = in->owner;
@@ -518,8 +538,8 @@ static void fill_lists(builder *b)
         if (others != NULL)
             prepare_other(b, in, it->key_at, &others[at]);
     }
-    for (size_t s = 0; s < entry_slots && !b->failed; s++) {
-        glob_entry *e = &entries[s];
+    for (uint32_t s = 0; s < b->lists_n && !b->failed; s++) {
+        glob_lists *e = &lists[s];
         for (int k = LIST_EXACT; k <= LIST_PREFIX; k++)
             e->count[k] = sort_unique(owners + e->start[k], e->count[k]);
     }
@@ -610,25 +630,26 @@ static void complete_entries(builder *b)
     u32_vec all = {NULL, 0, 0};
     char *buf = NULL;
     size_t buf_cap = 0;
-    for (uint32_t vs = 0; vs <= set->vendor_mask && !b->failed; vs++) {
-        const glob_vendor *v = &set->vendors[vs];
+    for (size_t es = 0; es < b->entry_slots && !b->failed; es++) {
+        glob_entry *e = &b->entries[es];
+        if (e->key == NULL)
+            continue;
+        const glob_vendor *v = &set->vendors[e->vendor];
+        const glob_lists *l = &set->lists[e->lists];
         /* without prefix or other patterns an exact entry's own lists are
          * already its complete answer */
-        for (uint32_t es = 0; v->key != NULL && v->exact && v->lengths != 0 && es <= v->mask; es++) {
-            glob_entry *e = &b->entries[v->table + es];
-            if (e->key == NULL || (e->count[LIST_EXACT] == 0 && !e->named))
-                continue;
-            const char *subject = entry_subject(v, e, &buf, &buf_cap);
-            if (subject == NULL)
-                break;
-            sink out = {spans, NULL, COMPLETE_MAX_SPANS, 0};
-            match_vendor(set, v, subject, v->key_len + 1, v->key_len + 1 + e->key_len, false, &out);
-            size_t before = all.n;
-            if (out.n > COMPLETE_MAX_SPANS || !append_union(&all, spans, out.n))
-                continue;
-            e->complete_start = (uint32_t)before;
-            e->complete_count = (uint32_t)(all.n - before);
-        }
+        if (v->lengths == 0 || (l->count[LIST_EXACT] == 0 && !l->named))
+            continue;
+        const char *subject = entry_subject(v, e, &buf, &buf_cap);
+        if (subject == NULL)
+            break;
+        sink out = {spans, NULL, COMPLETE_MAX_SPANS, 0};
+        match_vendor(set, v, subject, v->key_len + 1, v->key_len + 1 + e->key_len, false, &out);
+        size_t before = all.n;
+        if (out.n > COMPLETE_MAX_SPANS || !append_union(&all, spans, out.n))
+            continue;
+        e->complete_start = (uint32_t)before;
+        e->complete_count = (uint32_t)(all.n - before);
     }
     uint32_t *complete = arena_array_raw(b, all.n, sizeof *complete, _Alignof(uint32_t));
     if (complete != NULL && all.n != 0)
@@ -845,13 +866,15 @@ static const glob_vendor *vendor_find(const glob_set *set, const char *s, size_t
 
 /* The entry of the vendor whose key is the name's first len bytes. */
 static const glob_entry *entry_find(const glob_set *set, const glob_vendor *v, const char *s,
-                                    size_t at, size_t len, uint32_t hash, size_t readable)
+                                    size_t at, size_t len, uint32_t key_hash, size_t readable)
 {
-    for (uint32_t slot = hash & v->mask;; slot = (slot + 1) & v->mask) {
-        const glob_entry *e = &set->entries[v->table + slot];
+    uint32_t vendor = (uint32_t)(v - set->vendors), hash = entry_hash(key_hash, vendor);
+    for (uint32_t slot = hash & set->entry_mask;; slot = (slot + 1) & set->entry_mask) {
+        const glob_entry *e = &set->entries[slot];
         if (e->key == NULL)
             return NULL;
-        if (e->hash == hash && e->key_len == len && key_equals(e->key, s, at, len, readable))
+        if (e->hash == hash && e->key_len == len && e->vendor == vendor &&
+            key_equals(e->key, s, at, len, readable))
             return e;
     }
 }
@@ -868,13 +891,14 @@ static bool other_matches(const glob_other *o, const char *s, size_t at, size_t 
 static void emit_entry(const glob_set *set, const glob_entry *e, const char *s, size_t at,
                        size_t len, size_t s_len, sink *out)
 {
+    const glob_lists *l = &set->lists[e->lists];
     bool whole = at + len == s_len;
     if (whole)
-        emit(out, set->owners + e->start[LIST_EXACT], e->count[LIST_EXACT]);
-    if (e->count[LIST_PREFIX] != 0 && glob_cut_ok(s, at + len, s_len))
-        emit(out, set->owners + e->start[LIST_PREFIX], e->count[LIST_PREFIX]);
-    for (uint32_t i = 0; i < e->count[LIST_OTHER]; i++) {
-        const glob_other *o = &set->others[e->start[LIST_OTHER] + i];
+        emit(out, set->owners + l->start[LIST_EXACT], l->count[LIST_EXACT]);
+    if (l->count[LIST_PREFIX] != 0 && glob_cut_ok(s, at + len, s_len))
+        emit(out, set->owners + l->start[LIST_PREFIX], l->count[LIST_PREFIX]);
+    for (uint32_t i = 0; i < l->count[LIST_OTHER]; i++) {
+        const glob_other *o = &set->others[l->start[LIST_OTHER] + i];
         if (other_matches(o, s, at, s_len))
             emit(out, &o->owner, 1);
     }
