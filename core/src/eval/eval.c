@@ -492,6 +492,8 @@ static bool statement_reached(eval_run *run, uint32_t id, iam_explain *ex, bool 
 {
     const compiled_statement *st = &run->set->statements[id];
     *exact = false;
+    if (st->always_applies)
+        return true;
     if (!policy_kind_applies(st->kind, &run->facts) ||
         !resource_applies(st, run->req, &run->resource))
         return false;

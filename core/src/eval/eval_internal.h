@@ -56,6 +56,9 @@ typedef struct compiled_statement {
     uint32_t resource_count;        /* the other Resource patterns, prepared */
     const glob_resource *resources;
     bool version_2012;              /* its policy enables variables */
+    bool always_applies;            /* to every request its action reaches: an
+                                       identity, boundary or session statement
+                                       with Resource "*" and no condition */
     /* Identical statements (same kind, level, effect and elements; spec
      * §6: a statement's effect never depends on where it was written) are
      * compiled once: the first is indexed and lists the later ones, which

@@ -148,8 +148,14 @@ static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint3
     bool variables = in->policy->version == IAM_VERSION_2012_10_17;
     out->version_2012 = variables;
     out->copy_of = UINT32_MAX;
-    return prepare_resources(cc, &st->resources, variables, out) &&
-           compile_conditions(cc, st, variables, out);
+    if (!prepare_resources(cc, &st->resources, variables, out) ||
+        !compile_conditions(cc, st, variables, out))
+        return false;
+    bool kind_always = in->kind == IAM_POLICY_IDENTITY || in->kind == IAM_POLICY_BOUNDARY ||
+                       in->kind == IAM_POLICY_SESSION;
+    out->always_applies = kind_always && st->resources.present && !st->not_resource &&
+                          out->resource_star && st->condition_count == 0;
+    return true;
 }
 
 static bool inputs_valid(const iam_policy_input *inputs, size_t count)
