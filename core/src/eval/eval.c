@@ -168,9 +168,10 @@ typedef struct request_facts {
     int8_t cross_account;    /* §6.5 */
 } request_facts;
 
+/* A prefix alone counts (spec §7.1: "a role whose path starts with /aws-service-role/"). */
 static inline bool starts_with(iam_str s, const char *prefix, size_t n)
 {
-    return s.len > n && memcmp(s.ptr, prefix, n) == 0;
+    return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
 }
 
 static uint64_t load8(const char *p)
