@@ -479,8 +479,8 @@ IAM_API iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_inp
 IAM_API size_t iam_policy_set_measure(const iam_policy_input *inputs, size_t count);
 
 /* Decides a request (spec §6.3). Pure: no heap, no global state, bounded
- * stack (about 26 KiB, whatever the set's size: the automata's span lists
- * and a buffer for policy variables); safe from any number of threads on
+ * stack (about 18 KiB, whatever the set's size: the action index's span
+ * list and a buffer for policy variables); safe from any number of threads on
  * one set. The work grows with the statements the request's action
  * reaches, not with the set: Deny statements are visited first and the
  * visit stops once the decision is final. A NULL set, NULL
