@@ -133,8 +133,8 @@ static size_t count_patterns(const iam_policy_input *inputs, size_t count, uint3
     return actions;
 }
 
-static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint32_t input,
-                              uint32_t index, compiled_statement *out)
+static void compile_statement(const iam_policy_input *in, uint32_t input, uint32_t index,
+                              compiled_statement *out)
 {
     const iam_statement *st = &in->policy->statements[index];
     memset(out, 0, sizeof *out);
@@ -145,14 +145,21 @@ static bool compile_statement(compile_ctx *cc, const iam_policy_input *in, uint3
     out->kind = (uint8_t)in->kind;
     out->level = (uint8_t)in->level;
     out->effect = st->effect;
-    bool variables = in->policy->version == IAM_VERSION_2012_10_17;
-    out->version_2012 = variables;
+    out->version_2012 = in->policy->version == IAM_VERSION_2012_10_17;
     out->copy_of = UINT32_MAX;
+}
+
+/* What only the statements iam_eval visits need (copies are reached
+ * through their first): prepared resources and conditions. */
+static bool compile_body(compile_ctx *cc, compiled_statement *out)
+{
+    const iam_statement *st = out->ast;
+    bool variables = out->version_2012;
     if (!prepare_resources(cc, &st->resources, variables, out) ||
         !compile_conditions(cc, st, variables, out))
         return false;
-    bool kind_always = in->kind == IAM_POLICY_IDENTITY || in->kind == IAM_POLICY_BOUNDARY ||
-                       in->kind == IAM_POLICY_SESSION;
+    bool kind_always = out->kind == IAM_POLICY_IDENTITY || out->kind == IAM_POLICY_BOUNDARY ||
+                       out->kind == IAM_POLICY_SESSION;
     out->always_applies = kind_always && st->resources.present && !st->not_resource &&
                           out->resource_star && st->condition_count == 0;
     return true;
@@ -305,17 +312,15 @@ static bool index_not_actions(compile_ctx *cc, iam_policy_set *set, compiled_sta
 }
 
 /* Compiles the statements of one effect, in input order, from id on. */
-static bool compile_effect(compile_ctx *cc, uint8_t effect, compiled_statement *st, uint32_t *id)
+static void compile_effect(compile_ctx *cc, uint8_t effect, compiled_statement *st, uint32_t *id)
 {
     for (size_t i = 0; i < cc->count; i++)
         for (uint32_t s = 0; s < cc->inputs[i].policy->statement_count; s++) {
             if (cc->inputs[i].policy->statements[s].effect != effect)
                 continue;
-            if (!compile_statement(cc, &cc->inputs[i], (uint32_t)i, s, &st[*id]))
-                return false;
+            compile_statement(&cc->inputs[i], (uint32_t)i, s, &st[*id]);
             (*id)++;
         }
-    return true;
 }
 
 static void note_kinds(compile_ctx *cc, iam_policy_set *set)
@@ -388,18 +393,20 @@ static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)
         return IAM_E_NOMEM;
     note_kinds(cc, set);
     uint32_t id = 0;
-    if (!compile_effect(cc, IAM_EFFECT_DENY, st, &id))
-        return IAM_E_NOMEM;
+    compile_effect(cc, IAM_EFFECT_DENY, st, &id);
     set->deny_count = id;
-    if (!compile_effect(cc, IAM_EFFECT_ALLOW, st, &id))
-        return IAM_E_NOMEM;
+    compile_effect(cc, IAM_EFFECT_ALLOW, st, &id);
     set->statements = st;
     set->statement_count = cc->statements;
     if (!merge_copies(cc, set, st) || !index_not_actions(cc, set, st))
         return IAM_E_NOMEM;
-    for (uint32_t s = 0; s < cc->statements; s++)
-        if (st[s].copy_of == UINT32_MAX)
-            add_patterns(cc->actions, &cc->action_n, &st[s].ast->actions, s);
+    for (uint32_t s = 0; s < cc->statements; s++) {
+        if (st[s].copy_of != UINT32_MAX)
+            continue;
+        if (!compile_body(cc, &st[s]))
+            return IAM_E_NOMEM;
+        add_patterns(cc->actions, &cc->action_n, &st[s].ast->actions, s);
+    }
     return compile_actions(cc, set);
 }
 
