@@ -434,11 +434,11 @@ static bool variable_resource_hit(const compiled_statement *st, const iam_reques
 static bool resource_applies(const compiled_statement *st, const iam_request *req,
                              glob_subject *resource)
 {
-    if (!st->ast->resources.present)
+    if (!st->resources_present)
         return true;
     bool hit = st->resource_star || resource_listed(st, resource) ||
                (st->resource_variables && variable_resource_hit(st, req));
-    return st->ast->not_resource ? !hit : hit;
+    return st->not_resource ? !hit : hit;
 }
 
 /* Whether the statement's conditions hold; notes missing keys. */

@@ -40,31 +40,35 @@ typedef struct compiled_condition {
                                        to whole 8-byte words */
 } compiled_condition;
 
+/* What iam_eval reads for every candidate comes first (one cache line);
+ * what only explanations read, last. */
 typedef struct compiled_statement {
-    const iam_statement *ast;
-    const compiled_condition *conditions;
-    uint32_t condition_count;
-    uint32_t input;                 /* index of its iam_policy_input */
-    iam_str name;                   /* that input's name */
-    uint32_t index;                 /* statement index in the policy */
     uint8_t kind;                   /* iam_policy_kind */
     uint8_t level;
     uint8_t effect;
+    bool always_applies;            /* to every request its action reaches: an
+                                       identity, boundary or session statement
+                                       with Resource "*" and no condition */
+    bool resources_present;         /* the statement has Resource/NotResource */
+    bool not_resource;
     bool resource_star;             /* the Resource list holds "*" (matches all) */
     bool resource_variables;        /* some Resource pattern holds ${...}: those
                                        are substituted per request */
     uint32_t resource_count;        /* the other Resource patterns, prepared */
+    uint32_t condition_count;
     const glob_resource *resources;
+    const compiled_condition *conditions;
+    const iam_statement *ast;
     bool version_2012;              /* its policy enables variables */
-    bool always_applies;            /* to every request its action reaches: an
-                                       identity, boundary or session statement
-                                       with Resource "*" and no condition */
     /* Identical statements (same kind, level, effect and elements; spec
      * §6: a statement's effect never depends on where it was written) are
      * compiled once: the first is indexed and lists the later ones, which
      * iam_eval reaches only through it (for explanations). */
     uint32_t copy_of;               /* UINT32_MAX: none, it is indexed */
     uint32_t copy_start, copy_count; /* its copies, in set->copies */
+    uint32_t input;                 /* index of its iam_policy_input */
+    uint32_t index;                 /* statement index in the policy */
+    iam_str name;                   /* that input's name */
 } compiled_statement;
 
 /* Statement ids put every Deny before every Allow (each group in input

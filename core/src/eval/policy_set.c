@@ -146,6 +146,8 @@ static void compile_statement(const iam_policy_input *in, uint32_t input, uint32
     out->level = (uint8_t)in->level;
     out->effect = st->effect;
     out->version_2012 = in->policy->version == IAM_VERSION_2012_10_17;
+    out->resources_present = st->resources.present;
+    out->not_resource = st->not_resource;
     out->copy_of = UINT32_MAX;
 }
 
