@@ -29,6 +29,9 @@ static void require(int ok)
         abort();
 }
 
+/* The compiled statements: every Deny first, then every Allow, each group
+ * in input order (eval_internal.h); a statement identical to an earlier
+ * one is compiled once, through that first one. */
 static void check_set(const iam_policy_set *set, const iam_policy_input *in, size_t n)
 {
     uint32_t k = 0;
@@ -37,16 +40,28 @@ static void check_set(const iam_policy_set *set, const iam_policy_input *in, siz
         require(set->has_kind[in[i].kind]);
         if (in[i].kind == IAM_POLICY_SCP)
             scp_levels |= (uint8_t)(1u << in[i].level);
-        for (uint32_t s = 0; s < in[i].policy->statement_count; s++, k++) {
-            require(k < set->statement_count);
-            const compiled_statement *st = &set->statements[k];
-            const iam_statement *ast = &in[i].policy->statements[s];
-            require(st->ast == ast && st->input == i && st->index == s);
-            require(st->kind == in[i].kind && st->effect == ast->effect);
-            require(st->condition_count == ast->condition_count);
-            for (uint32_t c = 0; c < st->condition_count; c++)
-                require(st->conditions[c].ast == &ast->conditions[c]);
-        }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        uint8_t effect = pass == 0 ? IAM_EFFECT_DENY : IAM_EFFECT_ALLOW;
+        if (pass == 1)
+            require(k == set->deny_count);
+        for (size_t i = 0; i < n; i++)
+            for (uint32_t s = 0; s < in[i].policy->statement_count; s++) {
+                const iam_statement *ast = &in[i].policy->statements[s];
+                if (ast->effect != effect)
+                    continue;
+                require(k < set->statement_count);
+                const compiled_statement *st = &set->statements[k++];
+                require(st->ast == ast && st->input == i && st->index == s);
+                require(st->kind == in[i].kind && st->effect == ast->effect);
+                if (st->copy_of != UINT32_MAX) {
+                    require(st->copy_of < k - 1 && set->statements[st->copy_of].copy_of == UINT32_MAX);
+                    continue;
+                }
+                require(st->condition_count == ast->condition_count);
+                for (uint32_t c = 0; c < st->condition_count; c++)
+                    require(st->conditions[c].ast == &ast->conditions[c]);
+            }
     }
     require(k == set->statement_count && set->scp_levels == scp_levels);
 }
