@@ -7,6 +7,14 @@ bool text_equals(const char *a, size_t alen, const char *lit)
     return alen == n && (n == 0 || memcmp(a, lit, n) == 0);
 }
 
+bool text_equals_folded(const char *a, const char *b, size_t n) /* see internal.h */
+{
+    for (size_t i = 0; i < n; i++)
+        if (text_lower_ascii((unsigned char)a[i]) != text_lower_ascii((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
 size_t text_edit_distance(iam_str a, iam_str b, size_t limit) /* see internal.h */
 {
     enum { MAX = 258 }; /* strings up to 257 bytes */

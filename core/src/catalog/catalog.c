@@ -21,14 +21,6 @@ static uint32_t hash_folded(const char *s, size_t len)
     return h;
 }
 
-static bool equal_folded(const char *a, const char *b, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (text_lower_ascii((unsigned char)a[i]) != text_lower_ascii((unsigned char)b[i]))
-            return false;
-    return true;
-}
-
 /* An action name has exactly one colon and no wildcard; its folded hash. */
 static bool action_name_hash(const char *name, size_t len, uint32_t *hash)
 {
@@ -56,7 +48,7 @@ const iam_catalog_action *iam_catalog_find_action(const char *name, size_t len) 
         if (slot == 0)
             return NULL;
         const iam_catalog_action *a = &catalog_actions[slot - 1];
-        if (a->full_name.len == len && equal_folded(a->full_name.ptr, name, len))
+        if (a->full_name.len == len && text_equals_folded(a->full_name.ptr, name, len))
             return a;
     }
 }
@@ -71,7 +63,7 @@ const iam_catalog_service *iam_catalog_find_service(const char *prefix, size_t l
         if (slot == 0)
             return NULL;
         const iam_catalog_service *s = &catalog_services[slot - 1];
-        if (s->prefix.len == len && equal_folded(s->prefix.ptr, prefix, len))
+        if (s->prefix.len == len && text_equals_folded(s->prefix.ptr, prefix, len))
             return s;
     }
 }

@@ -276,21 +276,13 @@ static const char *folded_copy(builder *b, const char *s, size_t n)
     return k;
 }
 
-static bool equals_folded(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (text_lower_ascii((unsigned char)a[i]) != text_lower_ascii((unsigned char)b[i]))
-            return false;
-    return true;
-}
-
 static uint32_t vendor_for(builder *b, const char *s, size_t n)
 {
     uint32_t hash = hash_of(s, n);
     uint32_t slot = hash & b->vendor_slot_mask;
     for (; b->vendor_slots[slot] != 0; slot = (slot + 1) & b->vendor_slot_mask) {
         vendor_build *v = &b->vendors[b->vendor_slots[slot] - 1];
-        if (v->hash == hash && v->len == n && equals_folded(v->text, s, n))
+        if (v->hash == hash && v->len == n && text_equals_folded(v->text, s, n))
             return b->vendor_slots[slot] - 1;
     }
     vendor_build *v = &b->vendors[b->vendor_n];
@@ -671,7 +663,7 @@ static void classify_name(builder *b, iam_str name)
     uint32_t slot = hash & b->vendor_slot_mask;
     for (; b->vendor_slots[slot] != 0; slot = (slot + 1) & b->vendor_slot_mask) {
         vendor_build *v = &b->vendors[b->vendor_slots[slot] - 1];
-        if (v->hash != hash || v->len != vendor_len || !equals_folded(v->text, name.ptr, vendor_len))
+        if (v->hash != hash || v->len != vendor_len || !text_equals_folded(v->text, name.ptr, vendor_len))
             continue;
         if (v->lengths == 0 || memchr(name.ptr + at, '*', name.len - at) ||
             memchr(name.ptr + at, '?', name.len - at))

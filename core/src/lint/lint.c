@@ -307,12 +307,7 @@ static void check_size(lint_ctx *ctx)
 
 bool lint_same_fold(iam_str a, iam_str b)
 {
-    if (a.len != b.len)
-        return false;
-    for (size_t i = 0; i < a.len; i++)
-        if (fold(a.ptr[i]) != fold(b.ptr[i]))
-            return false;
-    return true;
+    return a.len == b.len && text_equals_folded(a.ptr, b.ptr, a.len);
 }
 
 bool lint_same_bytes(iam_str a, iam_str b)
