@@ -64,6 +64,9 @@ IAM_INTERNAL void error_set_near(iam_error *err, const char *bytes, size_t len);
 IAM_INTERNAL bool text_equals(const char *a, size_t alen, const char *lit);
 /* Whether a[0, n) and b[0, n) are equal ignoring ASCII case. */
 IAM_INTERNAL bool text_equals_folded(const char *a, const char *b, size_t n);
+/* s[0, n) in ASCII lower case, in the arena, 8-aligned and zero padded to
+ * whole 8-byte words (at least one zero byte); NULL when the arena is full. */
+IAM_INTERNAL const char *text_folded_copy(iam_arena *arena, const char *s, size_t n);
 
 /* Levenshtein distance ignoring ASCII case, or limit + 1 once it exceeds
  * limit (or a string is over 257 bytes); for "did you mean" messages. */

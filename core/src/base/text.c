@@ -15,6 +15,23 @@ bool text_equals_folded(const char *a, const char *b, size_t n) /* see internal.
     return true;
 }
 
+const char *text_folded_copy(iam_arena *arena, const char *s, size_t n) /* see internal.h */
+{
+    size_t padded = (n + 8) / 8 * 8, i = 0;
+    char *k = arena_alloc(arena, padded, 8);
+    if (k == NULL)
+        return NULL;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        w = text_fold8(w);
+        memcpy(k + i, &w, 8);
+    }
+    for (; i < padded; i++) /* the last word, zero padded */
+        k[i] = i < n ? (char)text_lower_ascii((unsigned char)s[i]) : 0;
+    return k;
+}
+
 size_t text_edit_distance(iam_str a, iam_str b, size_t limit) /* see internal.h */
 {
     enum { MAX = 258 }; /* strings up to 257 bytes */

@@ -26,19 +26,6 @@ static bool resource_has_variable(bool enabled, const iam_value *v)
     return variables_present(part);
 }
 
-/* The key in ASCII lower case, zero padded to whole words, in the arena. */
-static const char *folded_key(compile_ctx *cc, iam_str key)
-{
-    size_t padded = (key.len + 8) / 8 * 8;
-    char *k = arena_alloc(cc->arena, padded, 8);
-    if (k == NULL)
-        return NULL;
-    memset(k, 0, padded);
-    for (size_t i = 0; i < key.len; i++)
-        k[i] = (char)text_lower_ascii((unsigned char)key.ptr[i]);
-    return k;
-}
-
 /* The key's slot: the first KEY_SLOTS distinct keys of the set get one. */
 static uint8_t key_slot(compile_ctx *cc, iam_str key)
 {
@@ -74,7 +61,7 @@ static bool compile_conditions(compile_ctx *cc, const iam_statement *st, bool va
         conds[c].ast = ast;
         conds[c].values = values;
         conds[c].key_slot = key_slot(cc, ast->key);
-        conds[c].key_folded = folded_key(cc, ast->key);
+        conds[c].key_folded = text_folded_copy(cc->arena, ast->key.ptr, ast->key.len);
         if (conds[c].key_folded == NULL)
             return false;
     }

@@ -39,10 +39,10 @@ static bool only_stars(const char *s, size_t n)
     return n != 0;
 }
 
-static bool ascii_stars(const char *s, size_t n)
+bool glob_star_only(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (s[i] == '?' || (unsigned char)s[i] >= 0x80)
+        if (p[i] == '?' || (unsigned char)p[i] >= 0x80)
             return false;
     return true;
 }
@@ -120,7 +120,7 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
         out->shape = GLOB_RESOURCE_PREFIX;
     else
         out->shape = GLOB_RESOURCE_GENERAL;
-    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && ascii_stars(text, len);
+    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && glob_star_only(text, len);
     return !out->star_only || prepare_rest(arena, text, len, out);
 }
 

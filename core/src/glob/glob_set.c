@@ -194,7 +194,7 @@ typedef struct item {             /* one indexed action pattern or name */
 
 typedef struct vendor_build {
     const char *text;
-    uint32_t len, hash, patterns;
+    uint32_t len, hash;
     uint64_t lengths;
     uint64_t by_first[16];
     bool exact;
@@ -215,7 +215,6 @@ typedef struct builder {
     uint32_t *vendor_slots;       /* scratch: vendor index + 1 by hash */
     uint32_t vendor_slot_mask;
     glob_entry *entries;          /* the set's, while it is built */
-    size_t entry_slots;
     glob_lists *lists;
     uint32_t lists_n;
     const iam_str *names;         /* to precompute (glob_set_compile_actions) */
@@ -261,36 +260,37 @@ static void *arena_array(builder *b, size_t count, size_t size, size_t align)
 /* A folded, zero-padded copy of s[0, n) in the arena (8-aligned). */
 static const char *folded_copy(builder *b, const char *s, size_t n)
 {
-    size_t padded = (n + 8) / 8 * 8, i = 0;
-    char *k = arena_alloc(b->arena, padded, 8);
-    if (k == NULL) {
+    const char *k = text_folded_copy(b->arena, s, n);
+    if (k == NULL)
         b->failed = true;
-        return NULL;
-    }
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w = text_fold8(load_word(s + i));
-        memcpy(k + i, &w, 8);
-    }
-    for (; i < padded; i++) /* the last word, zero padded */
-        k[i] = i < n ? (char)text_lower_ascii((unsigned char)s[i]) : 0;
     return k;
+}
+
+/* The scratch slot of vendor s[0, n): its index + 1, or 0 (empty) where
+ * it would go. */
+static uint32_t *vendor_slot(builder *b, const char *s, size_t n, uint32_t hash)
+{
+    uint32_t slot = hash & b->vendor_slot_mask;
+    for (; b->vendor_slots[slot] != 0; slot = (slot + 1) & b->vendor_slot_mask) {
+        const vendor_build *v = &b->vendors[b->vendor_slots[slot] - 1];
+        if (v->hash == hash && v->len == n && text_equals_folded(v->text, s, n))
+            break;
+    }
+    return &b->vendor_slots[slot];
 }
 
 static uint32_t vendor_for(builder *b, const char *s, size_t n)
 {
     uint32_t hash = hash_of(s, n);
-    uint32_t slot = hash & b->vendor_slot_mask;
-    for (; b->vendor_slots[slot] != 0; slot = (slot + 1) & b->vendor_slot_mask) {
-        vendor_build *v = &b->vendors[b->vendor_slots[slot] - 1];
-        if (v->hash == hash && v->len == n && text_equals_folded(v->text, s, n))
-            return b->vendor_slots[slot] - 1;
-    }
+    uint32_t *slot = vendor_slot(b, s, n, hash);
+    if (*slot != 0)
+        return *slot - 1;
     vendor_build *v = &b->vendors[b->vendor_n];
     memset(v, 0, sizeof *v);
     v->text = s;
     v->len = (uint32_t)n;
     v->hash = hash;
-    b->vendor_slots[slot] = ++b->vendor_n;
+    *slot = ++b->vendor_n;
     return b->vendor_n - 1;
 }
 
@@ -344,7 +344,6 @@ static void classify_action(builder *b, uint32_t i)
                 v->by_first[f] |= 1ull << it->key_len;
     }
     it->hash = hash_of(s + at, it->key_len);
-    v->patterns++;
 }
 
 static void store_few(builder *b)
@@ -394,7 +393,6 @@ static void store_vendors(builder *b)
     set->vendor_mask = cap - 1;
     store_few(b);
     b->entries = arena_array(b, entries, sizeof(glob_entry), _Alignof(glob_entry));
-    b->entry_slots = entries;
     set->entries = b->entries;
     set->entry_mask = entries - 1;
     b->lists = arena_array(b, b->item_n + 1, sizeof *b->lists, _Alignof(glob_lists));
@@ -472,16 +470,6 @@ static uint32_t sort_unique(uint32_t *v, uint32_t n)
     return out;
 }
 
-/* Whether the name pattern has only '*' wildcards and ASCII literals
- * (the corpus's "*Tags", "*Session*"): glob_star_match decides those. */
-static bool star_only(const char *name, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (name[i] == '?' || (unsigned char)name[i] >= 0x80)
-            return false;
-    return true;
-}
-
 static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob_other *o)
 {
     size_t name_len = in->len - name_at;
@@ -496,7 +484,7 @@ static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob
     o->len = (uint32_t)in->len;
     o->name_len = (uint32_t)name_len;
     o->owner = in->owner;
-    o->star_only = star_only(in->text + name_at, name_len);
+    o->star_only = glob_star_only(in->text + name_at, name_len);
 }
 
 /* Owner lists and other-pattern lists, laid out entry by entry. */
@@ -622,7 +610,7 @@ static void complete_entries(builder *b)
     u32_vec all = {NULL, 0, 0};
     char *buf = NULL;
     size_t buf_cap = 0;
-    for (size_t es = 0; es < b->entry_slots && !b->failed; es++) {
+    for (size_t es = 0; es <= set->entry_mask && !b->failed; es++) {
         glob_entry *e = &b->entries[es];
         if (e->key == NULL)
             continue;
@@ -659,27 +647,22 @@ static void classify_name(builder *b, iam_str name)
     if (colon == NULL)
         return;
     size_t vendor_len = (size_t)(colon - name.ptr), at = vendor_len + 1;
-    uint32_t hash = hash_of(name.ptr, vendor_len);
-    uint32_t slot = hash & b->vendor_slot_mask;
-    for (; b->vendor_slots[slot] != 0; slot = (slot + 1) & b->vendor_slot_mask) {
-        vendor_build *v = &b->vendors[b->vendor_slots[slot] - 1];
-        if (v->hash != hash || v->len != vendor_len || !text_equals_folded(v->text, name.ptr, vendor_len))
-            continue;
-        if (v->lengths == 0 || memchr(name.ptr + at, '*', name.len - at) ||
-            memchr(name.ptr + at, '?', name.len - at))
-            return;
-        item *it = &b->items[b->item_n++];
-        memset(it, 0, sizeof *it);
-        it->vendor = b->vendor_slots[slot] - 1;
-        it->key_at = (uint32_t)at;
-        it->key = name.ptr + at;
-        it->key_len = (uint32_t)(name.len - at);
-        it->hash = hash_of(it->key, it->key_len);
-        it->list = LIST_NAME;
-        v->exact = true;
-        v->patterns++;
+    uint32_t slot = *vendor_slot(b, name.ptr, vendor_len, hash_of(name.ptr, vendor_len));
+    if (slot == 0)
         return;
-    }
+    vendor_build *v = &b->vendors[slot - 1];
+    if (v->lengths == 0 || memchr(name.ptr + at, '*', name.len - at) ||
+        memchr(name.ptr + at, '?', name.len - at))
+        return;
+    item *it = &b->items[b->item_n++];
+    memset(it, 0, sizeof *it);
+    it->vendor = slot - 1;
+    it->key_at = (uint32_t)at;
+    it->key = name.ptr + at;
+    it->key_len = (uint32_t)(name.len - at);
+    it->hash = hash_of(it->key, it->key_len);
+    it->list = LIST_NAME;
+    v->exact = true;
 }
 
 static void compile_actions(builder *b)

@@ -10,14 +10,15 @@
  * patterns match it. Every pattern is cut at its first wildcard into a
  * literal prefix and a rest:
  *  - "*" goes to the `always` list;
- *  - per vendor (the part before the colon, compared ignoring case), an
- *    open-addressing table keyed by the folded literal part of the name;
- *    an entry lists the owners of the exact names equal to its key, of the
- *    patterns "key*", and the other patterns whose literal prefix is the
- *    key (their rest is checked with the reference matcher);
- *  - the vendor records which key lengths (0..63) hold prefix patterns, so
- *    matching hashes the request's name once, a word at a time, and
- *    probes only those lengths (plus the whole name for exact entries).
+ *  - one open-addressing table keyed by the vendor (the part before the
+ *    colon, compared ignoring case) and the folded literal part of the
+ *    name; an entry lists the owners of the exact names equal to its key,
+ *    of the patterns "key*", and the other patterns whose literal prefix
+ *    is the key (their rest is checked by glob_star_match or the
+ *    reference matcher); an exact name's entry also holds its complete
+ *    answer, computed at compile time;
+ *  - each vendor records which key lengths (0..63) hold prefix patterns,
+ *    so matching probes only those lengths (plus the whole name).
  * Compiling costs one hash and one insertion per pattern, nothing that
  * grows with how the patterns overlap.
  *
@@ -142,6 +143,10 @@ static inline void glob_subject_init(glob_subject *subject, const char *text, si
 /* False when the arena is full. */
 IAM_INTERNAL bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len,
                                         glob_resource *out);
+
+/* Whether glob_star_match can decide pattern p[0, n): ASCII bytes and no
+ * '?' (the corpus's "*Tags", most Resource ARNs with '*'). */
+IAM_INTERNAL bool glob_star_only(const char *p, size_t n);
 
 /* glob_match_reference for a pattern of ASCII literals and '*' (no '?'),
  * with ASCII case ignored for subject bytes before fold_limit. */
