@@ -614,6 +614,22 @@ static unsigned str_broken(iam_str s)
     return (unsigned)(s.ptr == NULL) & (unsigned)(s.len != 0);
 }
 
+/* The usual request: no NULL among the context's pointers, so none of its
+ * strings is malformed (a check per string cheaper than str_broken). */
+static bool context_pointers_present(const iam_context_entry *e, const iam_context_entry *end)
+{
+    for (; e < end; e++) { /* most keys have one value: it is checked first */
+        uint32_t n = e->count;
+        const iam_str *v = e->values;
+        if (e->key.ptr == NULL || (n != 0 && (v == NULL || v[0].ptr == NULL)))
+            return false;
+        for (uint32_t i = 1; i < n; i++)
+            if (v[i].ptr == NULL)
+                return false;
+    }
+    return true;
+}
+
 static bool request_valid(const iam_request *r)
 {
     unsigned broken = str_broken(r->action) | str_broken(r->resource) | str_broken(r->principal) |
@@ -623,6 +639,8 @@ static bool request_valid(const iam_request *r)
     if (r->context_count == 0)
         return true; /* (and context may be NULL) */
     const iam_context_entry *e = r->context, *end = e + r->context_count;
+    if (context_pointers_present(e, end))
+        return true;
     for (; e < end; e++) {
         broken |= str_broken(e->key);
         if (e->count == 0)

@@ -22,18 +22,32 @@ typedef struct glob_other {       /* a pattern with wildcards other than one fin
     bool star_only;               /* only '*' wildcards and ASCII literals */
 } glob_other;
 
-/* One slot of the set's key table (32 bytes): a vendor's key. */
+/* One slot of the set's key table (24 bytes): a vendor's key. */
 typedef struct glob_entry {
     const char *key;              /* folded name prefix, zero padded; NULL: empty slot */
     uint32_t hash;                /* of the key, mixed with the vendor */
     uint32_t key_len;
     uint32_t vendor;              /* its vendor's slot */
     uint32_t lists;               /* its glob_lists */
-    /* For an entry with exact names: everything that matches its key
-     * (its own lists and what the vendor's shorter keys say), computed at
-     * compile time, so that a request naming it needs one probe. */
-    uint32_t complete_start, complete_count; /* in complete[] */
 } glob_entry;
+
+#define NO_ENTRY UINT32_MAX
+
+/* One slot of the set's name table (32 bytes): every key of the key
+ * table as a whole action name "vendor:key". For an entry with exact
+ * names the slot holds the complete answer (its own lists and what the
+ * vendor's shorter keys say), computed at compile time, so that a request
+ * naming it needs this one probe. */
+typedef struct glob_name {
+    const char *key;              /* "vendor:key" as the set first spells it,
+                                     zero padded; NULL: empty */
+    const uint32_t *owners;       /* the complete sorted answer, if any */
+    uint32_t hash;
+    uint32_t len;
+    uint32_t count;
+    uint32_t entry;               /* NO_ENTRY: owners is the answer; else the
+                                     key-table slot to consult */
+} glob_name;
 
 typedef struct glob_lists {
     /* exact and prefix: ranges of owners[]; other: a range of others[] */
@@ -79,6 +93,8 @@ struct glob_set {
     const uint32_t *owners;
     const glob_other *others;
     const uint32_t *complete;     /* complete lists of exact entries */
+    const glob_name *names;       /* open addressing, name_mask + 1 slots; NULL: none */
+    uint32_t name_mask;
     const glob_resource *resources; /* GLOB_KIND_RESOURCE, with resource_owners */
     const uint32_t *resource_owners;
     uint32_t resource_count;
@@ -178,6 +194,39 @@ static inline bool key_equals(const char *key, const char *s, size_t at, size_t 
     return i == len || glob_load(key, i, 8, i + 8) == text_fold8(glob_load(s, at + i, len - i, readable));
 }
 
+/* A whole name's hash, as hasher_at computes it but without the
+ * bookkeeping of growing prefixes (the name table's hash). */
+static inline uint32_t name_hash(const char *s, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    if (len < 8)
+        return hash_final(hash_mix(h, glob_load(s, 0, len, len) | CASE_BITS), len);
+    h = hash_mix(h, load_word(s) | CASE_BITS);
+    if (len >= 16)
+        h = hash_mix(h, load_word(s + 8) | CASE_BITS);
+    if (len != 8 && len != 16)
+        h = hash_mix(h, load_word(s + len - 8) | CASE_BITS);
+    return hash_final(h, len);
+}
+
+static inline bool words_equal_folded(uint64_t k, uint64_t x)
+{
+    return k == x || text_fold8(k) == text_fold8(x);
+}
+
+/* Whether s[0, len) equals key (zero padded) ignoring ASCII case; words
+ * that are equal as written are not folded. The last word overlaps its
+ * predecessor. */
+static inline bool spelled_equals(const char *key, const char *s, size_t len)
+{
+    if (len < 8)
+        return words_equal_folded(glob_load(key, 0, 8, 8), glob_load(s, 0, len, len));
+    for (size_t i = 0; i + 8 < len; i += 8)
+        if (!words_equal_folded(load_word(key + i), load_word(s + i)))
+            return false;
+    return words_equal_folded(load_word(key + len - 8), load_word(s + len - 8));
+}
+
 /* ---------------------------------------------------------------------- */
 /* Compile                                                                 */
 /* ---------------------------------------------------------------------- */
@@ -217,6 +266,9 @@ typedef struct builder {
     glob_entry *entries;          /* the set's, while it is built */
     glob_lists *lists;
     uint32_t lists_n;
+    const char **spellings;       /* by glob_lists: "vendor:key" as first written */
+    uint32_t *answer_start;       /* by glob_lists: an entry's complete answer in */
+    uint32_t *answer_count;       /* complete[]; answer_start NO_ENTRY: none */
     const iam_str *names;         /* to precompute (glob_set_compile_actions) */
     size_t name_count;
     bool failed;
@@ -423,6 +475,8 @@ static void insert_keys(builder *b)
             e->key_len = it->key_len;
             e->vendor = vendor;
             e->lists = b->lists_n++;
+            b->spellings[e->lists] = key - it->key_at;
+            b->answer_start[e->lists] = NO_ENTRY;
             b->set->stats.entries++;
         }
         glob_lists *l = &b->lists[e->lists];
@@ -538,7 +592,7 @@ static void count_lists(builder *b)
 }
 
 static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
-                         size_t len, bool use_complete, sink *out);
+                         size_t len, sink *out);
 
 #define COMPLETE_MAX_SPANS 256u      /* an entry with more probes instead */
 #define COMPLETE_MAX_OWNERS 65536u
@@ -624,12 +678,12 @@ static void complete_entries(builder *b)
         if (subject == NULL)
             break;
         sink out = {spans, NULL, COMPLETE_MAX_SPANS, 0};
-        match_vendor(set, v, subject, v->key_len + 1, v->key_len + 1 + e->key_len, false, &out);
+        match_vendor(set, v, subject, v->key_len + 1, v->key_len + 1 + e->key_len, &out);
         size_t before = all.n;
         if (out.n > COMPLETE_MAX_SPANS || !append_union(&all, spans, out.n))
             continue;
-        e->complete_start = (uint32_t)before;
-        e->complete_count = (uint32_t)(all.n - before);
+        b->answer_start[e->lists] = (uint32_t)before;
+        b->answer_count[e->lists] = (uint32_t)(all.n - before);
     }
     uint32_t *complete = arena_array_raw(b, all.n, sizeof *complete, _Alignof(uint32_t));
     if (complete != NULL && all.n != 0)
@@ -637,6 +691,61 @@ static void complete_entries(builder *b)
     set->complete = complete;
     free(all.v);
     free(buf);
+}
+
+/* Where an entry's complete answer is, if it has one: its own exact list
+ * when its vendor has no prefix or other patterns, else complete[]. */
+static bool entry_answer(const builder *b, const glob_entry *e, const uint32_t **owners,
+                         uint32_t *count)
+{
+    const glob_set *set = b->set;
+    const glob_lists *l = &set->lists[e->lists];
+    if (set->vendors[e->vendor].lengths == 0 && l->count[LIST_EXACT] != 0) {
+        *owners = set->owners + l->start[LIST_EXACT];
+        *count = l->count[LIST_EXACT];
+        return true;
+    }
+    *owners = set->complete + b->answer_start[e->lists];
+    *count = b->answer_count[e->lists];
+    return b->answer_start[e->lists] != NO_ENTRY;
+}
+
+/* "vendor:key" of an entry as first written, zero padded, in the arena:
+ * requests usually spell a name as policies and the catalog do, and
+ * then compare without folding. */
+static const char *name_key(builder *b, const glob_entry *e, uint32_t len)
+{
+    char *key = arena_array(b, (len + 8) & ~(size_t)7, 1, 8);
+    if (key != NULL)
+        memcpy(key, b->spellings[e->lists], len);
+    return key;
+}
+
+/* The name table: every key as a whole name, so that matching a name the
+ * set lists skips the vendor lookup and most probes. */
+static void store_names(builder *b)
+{
+    glob_set *set = b->set;
+    uint32_t cap = capacity_for(set->stats.entries);
+    glob_name *names = arena_array(b, cap, sizeof *names, _Alignof(glob_name));
+    for (uint32_t es = 0; names != NULL && es <= set->entry_mask && !b->failed; es++) {
+        const glob_entry *e = &b->entries[es];
+        if (e->key == NULL)
+            continue;
+        uint32_t len = set->vendors[e->vendor].key_len + 1 + e->key_len;
+        const char *key = name_key(b, e, len);
+        if (key == NULL)
+            break;
+        glob_name g = {key, NULL, name_hash(key, len), len, 0, NO_ENTRY};
+        if (!entry_answer(b, e, &g.owners, &g.count))
+            g.entry = es;
+        uint32_t slot = g.hash & (cap - 1);
+        while (names[slot].key != NULL)
+            slot = (slot + 1) & (cap - 1);
+        names[slot] = g;
+    }
+    set->names = b->failed ? NULL : names;
+    set->name_mask = cap - 1;
 }
 
 /* A name to precompute, kept only when the set has its vendor and that
@@ -680,6 +789,8 @@ static void compile_actions(builder *b)
     fill_lists(b);
     if (!b->failed)
         complete_entries(b);
+    if (!b->failed)
+        store_names(b);
     count_lists(b);
 }
 
@@ -715,16 +826,22 @@ static bool builder_start(builder *b)
 {
     size_t n = b->count + 1;
     b->items = malloc((n + b->name_count) * sizeof *b->items);
+    b->spellings = malloc((n + b->name_count) * sizeof *b->spellings);
+    b->answer_start = malloc((n + b->name_count) * sizeof *b->answer_start);
+    b->answer_count = malloc((n + b->name_count) * sizeof *b->answer_count);
     b->always = malloc(n * sizeof *b->always);
     b->vendors = malloc(n * sizeof *b->vendors);
     b->vendor_slot_mask = capacity_for(n) - 1;
     b->vendor_slots = calloc((size_t)b->vendor_slot_mask + 1, sizeof *b->vendor_slots);
-    return b->items && b->always && b->vendors && b->vendor_slots;
+    return b->items && b->spellings && b->answer_start && b->answer_count && b->always && b->vendors && b->vendor_slots;
 }
 
 static void builder_free(builder *b)
 {
     free(b->items);
+    free(b->spellings);
+    free(b->answer_start);
+    free(b->answer_count);
     free(b->always);
     free(b->vendors);
     free(b->vendor_slots);
@@ -879,24 +996,13 @@ static void emit_entry(const glob_set *set, const glob_entry *e, const char *s, 
     }
 }
 
-/* The action s (its name starts at `at`) against vendor v's entries. With
- * use_complete, an entry with exact names answers alone (compile computes
- * those answers without it). */
-static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
-                         size_t len, bool use_complete, sink *out)
+/* What the vendor's keys shorter than the name say about the action s
+ * (its name starts at `at`): the prefix and other patterns whose literal
+ * part is a proper prefix of the name. */
+static void match_shorter_keys(const glob_set *set, const glob_vendor *v, const char *s,
+                               size_t at, size_t len, sink *out)
 {
     size_t name = len - at;
-    if (v->exact || (name <= MAX_PREFIX && ((v->lengths >> name) & 1))) {
-        prefix_hasher whole;
-        hasher_start(&whole, s, at, len);
-        const glob_entry *e = entry_find(set, v, s, at, name, hasher_at(&whole, name), len);
-        if (e != NULL && use_complete && e->complete_count != 0) {
-            emit(out, set->complete + e->complete_start, e->complete_count);
-            return;
-        }
-        if (e != NULL)
-            emit_entry(set, e, s, at, name, len, out);
-    }
     /* the key lengths of prefix patterns shorter than the name whose keys
      * could start with the name's first byte */
     uint64_t lengths = name == 0 || v->by_first == NULL
@@ -914,15 +1020,62 @@ static void match_vendor(const glob_set *set, const glob_vendor *v, const char *
     }
 }
 
-static void match_action(const glob_set *set, const char *s, size_t len, sink *out)
+/* The action s (its name starts at `at`) against vendor v's entries, as
+ * compile computes complete answers (the name table does not exist yet). */
+static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
+                         size_t len, sink *out)
+{
+    size_t name = len - at;
+    if (v->exact || (name <= MAX_PREFIX && ((v->lengths >> name) & 1))) {
+        prefix_hasher whole;
+        hasher_start(&whole, s, at, len);
+        const glob_entry *e = entry_find(set, v, s, at, name, hasher_at(&whole, name), len);
+        if (e != NULL)
+            emit_entry(set, e, s, at, name, len, out);
+    }
+    match_shorter_keys(set, v, s, at, len, out);
+}
+
+/* The name table's slot for the whole action s, or NULL. */
+static inline const glob_name *name_find(const glob_set *set, const char *s, size_t len)
+{
+    uint32_t hash = name_hash(s, len);
+    for (uint32_t slot = hash & set->name_mask;; slot = (slot + 1) & set->name_mask) {
+        const glob_name *n = &set->names[slot];
+        if (n->key == NULL)
+            return NULL;
+        if (n->hash == hash && n->len == len && spelled_equals(n->key, s, len))
+            return n;
+    }
+}
+
+/* The action s, whose name-table slot (or NULL) holds no complete answer:
+ * the entry of the whole name, then the vendor's shorter keys. */
+static void match_action_keys(const glob_set *set, const char *s, size_t len,
+                              const glob_name *named, sink *out)
 {
     const char *colon = memchr(s, ':', len);
-    if (colon == NULL || set->vendors == NULL)
+    if (colon == NULL)
         return;
     size_t at = (size_t)(colon - s) + 1;
     const glob_vendor *v = vendor_find(set, s, at - 1, len);
-    if (v != NULL)
-        match_vendor(set, v, s, at, len, true, out);
+    if (v == NULL)
+        return;
+    if (named != NULL)
+        emit_entry(set, &set->entries[named->entry], s, at, len - at, len, out);
+    match_shorter_keys(set, v, s, at, len, out);
+}
+
+/* One probe of the name table answers a name the set lists exactly. */
+static inline void match_action(const glob_set *set, const char *s, size_t len, sink *out)
+{
+    if (set->names == NULL)
+        return; /* no keys: "*" alone, or nothing */
+    const glob_name *named = name_find(set, s, len);
+    if (named != NULL && named->entry == NO_ENTRY)
+        emit(out, named->owners, named->count);
+    else
+        match_action_keys(set, s, len, named, out);
 }
 
 static void match_resource(const glob_set *set, const char *s, size_t len, sink *out)
@@ -951,6 +1104,11 @@ size_t glob_set_match_spans(const glob_set *set, const char *subject, size_t len
                             glob_span *spans, size_t cap)
 {
     sink out = {spans, NULL, cap, 0};
+    if (set != NULL && set->names != NULL && subject != NULL) { /* iam_eval's action index */
+        emit(&out, set->always, set->always_count);
+        match_action(set, subject, len, &out);
+        return out.n;
+    }
     match(set, subject, len, &out);
     return out.n;
 }
