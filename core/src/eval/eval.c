@@ -304,6 +304,7 @@ typedef struct candidate_stream {
      * and its patterns matched with the reference matcher: slow, rare, and
      * never a partial view. */
     bool scan_all;
+    bool one_list;                      /* one span, no NotAction statements */
     uint32_t next;
     const iam_policy_set *set;
     iam_str subject;
@@ -318,6 +319,7 @@ static void candidates_start(const iam_policy_set *set, const iam_request *req,
     cs->not_action = set->not_actions;
     cs->not_action_end = set->not_actions + set->not_action_count;
     cs->scan_all = n > EVAL_MAX_SPANS;
+    cs->one_list = n == 1 && set->not_action_count == 0;
     cs->next = 0;
     cs->set = set;
     cs->subject = req->action;
@@ -365,20 +367,11 @@ static uint32_t candidates_front(const candidate_stream *cs)
     return lowest;
 }
 
-/* The next statement whose Action list matches or whose NotAction list
- * does not; false at the end. */
-static bool candidates_next(candidate_stream *cs, uint32_t *id)
+/* candidates_next for several lists or NotAction statements. */
+static bool candidates_merge(candidate_stream *cs, uint32_t *id)
 {
     if (cs->scan_all)
         return candidates_scan(cs, id);
-    if (cs->action_n == 1 && cs->not_action == cs->not_action_end) {
-        /* one sorted list (an exact name's complete answer): in order */
-        if (cs->action[0].count == 0)
-            return false;
-        *id = *cs->action[0].owners++;
-        cs->action[0].count--;
-        return true;
-    }
     for (;;) {
         uint32_t reported = candidates_front(cs);
         uint32_t not_action = cs->not_action < cs->not_action_end ? *cs->not_action : UINT32_MAX;
@@ -397,6 +390,20 @@ static bool candidates_next(candidate_stream *cs, uint32_t *id)
         *id = reported;
         return true;
     }
+}
+
+/* The next statement whose Action list matches or whose NotAction list
+ * does not; false at the end. */
+static inline bool candidates_next(candidate_stream *cs, uint32_t *id)
+{
+    if (!cs->one_list)
+        return candidates_merge(cs, id);
+    /* one sorted list (an exact name's complete answer): in order */
+    if (cs->action[0].count == 0)
+        return false;
+    *id = *cs->action[0].owners++;
+    cs->action[0].count--;
+    return true;
 }
 
 /* ---- one statement ---- */
@@ -508,10 +515,8 @@ static bool statement_reached(eval_run *run, uint32_t id, iam_explain *ex, bool 
 
 /* Every check only ever turns an Allow into an implicit deny, so the
  * request facts are looked at only when an Allow is still possible. */
-static iam_decision decide(const iam_policy_set *set, const tally *t, request_facts *f)
+static iam_decision decide_general(const iam_policy_set *set, const tally *t, request_facts *f)
 {
-    if (t->deny)
-        return IAM_DENY_EXPLICIT;
     if (!t->allow_identity && !t->allow_resource)
         return IAM_DENY_IMPLICIT;
     uint8_t scp_levels = set->scp_levels && policy_kind_applies(IAM_POLICY_SCP, f) ? set->scp_levels : 0;
@@ -533,6 +538,19 @@ static iam_decision decide(const iam_policy_set *set, const tally *t, request_fa
     if (cross_account(f)) /* §6.5: both accounts must allow */
         return t->allow_resource && t->allow_identity && ceilings ? IAM_ALLOW : IAM_DENY_IMPLICIT;
     return IAM_ALLOW;
+}
+
+/* decide_general, shortened for a set of identity policies alone (no
+ * ceilings, no resource side: a federated user or a cross-account request
+ * is never allowed). */
+static inline iam_decision decide(const iam_policy_set *set, const tally *t, request_facts *f)
+{
+    if (t->deny)
+        return IAM_DENY_EXPLICIT;
+    if (!set->identity_only)
+        return decide_general(set, t, f);
+    return t->allow_identity && !federated_user(f) && !cross_account(f) ? IAM_ALLOW
+                                                                         : IAM_DENY_IMPLICIT;
 }
 
 /*

@@ -85,6 +85,7 @@ struct iam_policy_set {
     bool has_kind[IAM_POLICY_KIND_COUNT];
     uint8_t scp_levels;             /* bit L: some SCP at level L */
     uint8_t rcp_levels;
+    bool identity_only;             /* no policy of another kind */
 };
 
 /* Policy variables (variables.c). */

@@ -322,6 +322,9 @@ static void note_kinds(compile_ctx *cc, iam_policy_set *set)
         if (cc->inputs[i].kind == IAM_POLICY_RCP)
             set->rcp_levels |= (uint8_t)(1u << cc->inputs[i].level);
     }
+    set->identity_only = true;
+    for (int k = 0; k < IAM_POLICY_KIND_COUNT; k++)
+        set->identity_only &= k == IAM_POLICY_IDENTITY || !set->has_kind[k];
 }
 
 /* Services whose every catalog action gets its complete answer at compile
