@@ -67,6 +67,8 @@ IAM_INTERNAL bool text_equals_folded(const char *a, const char *b, size_t n);
 /* s[0, n) in ASCII lower case, in the arena, 8-aligned and zero padded to
  * whole 8-byte words (at least one zero byte); NULL when the arena is full. */
 IAM_INTERNAL const char *text_folded_copy(iam_arena *arena, const char *s, size_t n);
+/* The same into k, which has room for (n + 8) / 8 * 8 bytes. */
+IAM_INTERNAL void text_fold_into(char *k, const char *s, size_t n);
 
 /* Levenshtein distance ignoring ASCII case, or limit + 1 once it exceeds
  * limit (or a string is over 257 bytes); for "did you mean" messages. */

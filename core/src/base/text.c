@@ -7,28 +7,47 @@ bool text_equals(const char *a, size_t alen, const char *lit)
     return alen == n && (n == 0 || memcmp(a, lit, n) == 0);
 }
 
-bool text_equals_folded(const char *a, const char *b, size_t n) /* see internal.h */
+/* Bytes s[i, i + r) (r <= 8) as one word, zero padded (same byte order
+ * as memcpy of a whole word, so lane-wise folding and comparison hold). */
+static inline uint64_t text_tail_word(const char *s, size_t i, size_t r)
 {
-    for (size_t i = 0; i < n; i++)
-        if (text_lower_ascii((unsigned char)a[i]) != text_lower_ascii((unsigned char)b[i]))
-            return false;
-    return true;
+    uint64_t w = 0;
+    if (r != 0)
+        memcpy(&w, s + i, r);
+    return w;
 }
 
-const char *text_folded_copy(iam_arena *arena, const char *s, size_t n) /* see internal.h */
+bool text_equals_folded(const char *a, const char *b, size_t n) /* see internal.h */
 {
-    size_t padded = (n + 8) / 8 * 8, i = 0;
-    char *k = arena_alloc(arena, padded, 8);
-    if (k == NULL)
-        return NULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y && text_fold8(x) != text_fold8(y))
+            return false;
+    }
+    return i == n || text_fold8(text_tail_word(a, i, n - i)) == text_fold8(text_tail_word(b, i, n - i));
+}
+
+void text_fold_into(char *k, const char *s, size_t n) /* see internal.h */
+{
+    size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
         w = text_fold8(w);
         memcpy(k + i, &w, 8);
     }
-    for (; i < padded; i++) /* the last word, zero padded */
-        k[i] = i < n ? (char)text_lower_ascii((unsigned char)s[i]) : 0;
+    uint64_t last = text_fold8(text_tail_word(s, i, n - i)); /* zero padded */
+    memcpy(k + i, &last, 8);
+}
+
+const char *text_folded_copy(iam_arena *arena, const char *s, size_t n) /* see internal.h */
+{
+    char *k = arena_alloc(arena, (n + 8) / 8 * 8, 8);
+    if (k != NULL)
+        text_fold_into(k, s, n);
     return k;
 }
 

@@ -263,12 +263,19 @@ typedef struct builder {
     uint32_t vendor_n;
     uint32_t *vendor_slots;       /* scratch: vendor index + 1 by hash */
     uint32_t vendor_slot_mask;
+    const char *last_vendor_text; /* vendor_for's last answer */
+    size_t last_vendor_len;
+    uint32_t last_vendor;
     glob_entry *entries;          /* the set's, while it is built */
     glob_lists *lists;
     uint32_t lists_n;
     const char **spellings;       /* by glob_lists: "vendor:key" as first written */
     uint32_t *answer_start;       /* by glob_lists: an entry's complete answer in */
     uint32_t *answer_count;       /* complete[]; answer_start NO_ENTRY: none */
+    uint32_t *entry_of;           /* by glob_lists: its entry's slot */
+    size_t key_bytes;             /* the entries' keys, padded */
+    uint32_t name_n;              /* entries with exact names or a precomputed name */
+    size_t name_bytes;            /* their whole names, padded */
     const iam_str *names;         /* to precompute (glob_set_compile_actions) */
     size_t name_count;
     bool failed;
@@ -331,7 +338,20 @@ static uint32_t *vendor_slot(builder *b, const char *s, size_t n, uint32_t hash)
     return &b->vendor_slots[slot];
 }
 
+static uint32_t vendor_index(builder *b, const char *s, size_t n);
+
 static uint32_t vendor_for(builder *b, const char *s, size_t n)
+{
+    /* patterns of one vendor usually come together: "s3:Get*", "s3:List*" */
+    if (b->vendor_n != 0 && b->last_vendor_len == n && memcmp(b->last_vendor_text, s, n) == 0)
+        return b->last_vendor;
+    b->last_vendor_text = s;
+    b->last_vendor_len = n;
+    b->last_vendor = vendor_index(b, s, n);
+    return b->last_vendor;
+}
+
+static uint32_t vendor_index(builder *b, const char *s, size_t n)
 {
     uint32_t hash = hash_of(s, n);
     uint32_t *slot = vendor_slot(b, s, n, hash);
@@ -452,6 +472,31 @@ static void store_vendors(builder *b)
     set->stats.vendors = b->vendor_n;
 }
 
+static size_t padded(size_t len)
+{
+    return (len + 8) & ~(size_t)7;
+}
+
+/* The keys, folded and zero padded, in one arena block. */
+static void fold_keys(builder *b)
+{
+    char *block = arena_array_raw(b, b->key_bytes, 1, 8);
+    for (uint32_t l = 0; block != NULL && l < b->lists_n; l++) {
+        glob_entry *e = &b->entries[b->entry_of[l]];
+        text_fold_into(block, e->key, e->key_len);
+        e->key = block;
+        block += padded(e->key_len);
+    }
+}
+
+/* Counts an entry that gets its first exact or precomputed name: the
+ * name table will hold its whole name. */
+static void count_name(builder *b, const item *it)
+{
+    b->name_n++;
+    b->name_bytes += padded(b->vendors[it->vendor].len + 1 + it->key_len);
+}
+
 /* Puts every item's key in its vendor's table and counts its lists. */
 static void insert_keys(builder *b)
 {
@@ -466,20 +511,24 @@ static void insert_keys(builder *b)
         for (;; slot = (slot + 1) & mask) {
             e = &entries[slot];
             if (e->key == NULL || (e->hash == hash && e->key_len == it->key_len && e->vendor == vendor &&
-                                   key_equals(e->key, key, 0, it->key_len, it->key_len)))
+                                   text_equals_folded(e->key, key, it->key_len)))
                 break;
         }
         if (e->key == NULL) {
-            e->key = folded_copy(b, key, it->key_len);
+            e->key = key; /* as written until fold_keys */
             e->hash = hash;
             e->key_len = it->key_len;
             e->vendor = vendor;
             e->lists = b->lists_n++;
             b->spellings[e->lists] = key - it->key_at;
             b->answer_start[e->lists] = NO_ENTRY;
+            b->entry_of[e->lists] = slot;
+            b->key_bytes += padded(it->key_len);
             b->set->stats.entries++;
         }
         glob_lists *l = &b->lists[e->lists];
+        if ((it->list == LIST_EXACT || it->list == LIST_NAME) && l->count[LIST_EXACT] == 0 && !l->named)
+            count_name(b, it);
         if (it->list == LIST_NAME)
             l->named = true;
         else
@@ -664,10 +713,8 @@ static void complete_entries(builder *b)
     u32_vec all = {NULL, 0, 0};
     char *buf = NULL;
     size_t buf_cap = 0;
-    for (size_t es = 0; es <= set->entry_mask && !b->failed; es++) {
-        glob_entry *e = &b->entries[es];
-        if (e->key == NULL)
-            continue;
+    for (uint32_t li = 0; li < b->lists_n && !b->failed; li++) {
+        const glob_entry *e = &b->entries[b->entry_of[li]];
         const glob_vendor *v = &set->vendors[e->vendor];
         const glob_lists *l = &set->lists[e->lists];
         /* without prefix or other patterns an exact entry's own lists are
@@ -710,35 +757,28 @@ static bool entry_answer(const builder *b, const glob_entry *e, const uint32_t *
     return b->answer_start[e->lists] != NO_ENTRY;
 }
 
-/* "vendor:key" of an entry as first written, zero padded, in the arena:
- * requests usually spell a name as policies and the catalog do, and
- * then compare without folding. */
-static const char *name_key(builder *b, const glob_entry *e, uint32_t len)
-{
-    char *key = arena_array(b, (len + 8) & ~(size_t)7, 1, 8);
-    if (key != NULL)
-        memcpy(key, b->spellings[e->lists], len);
-    return key;
-}
-
-/* The name table: every key as a whole name, so that matching a name the
- * set lists skips the vendor lookup and most probes. */
+/* The name table: the whole name of every entry with exact names (or a
+ * precomputed name), so that matching a name the set lists skips the
+ * vendor lookup and most probes. Its keys are the names as first
+ * written, zero padded, in one block: requests usually spell a name as
+ * policies and the catalog do, and then compare without folding. */
 static void store_names(builder *b)
 {
     glob_set *set = b->set;
-    uint32_t cap = capacity_for(set->stats.entries);
+    uint32_t cap = capacity_for(b->name_n);
     glob_name *names = arena_array(b, cap, sizeof *names, _Alignof(glob_name));
-    for (uint32_t es = 0; names != NULL && es <= set->entry_mask && !b->failed; es++) {
-        const glob_entry *e = &b->entries[es];
-        if (e->key == NULL)
+    char *block = arena_array(b, b->name_bytes, 1, 8);
+    for (uint32_t li = 0; names != NULL && block != NULL && li < b->lists_n; li++) {
+        const glob_lists *l = &set->lists[li];
+        if (l->count[LIST_EXACT] == 0 && !l->named)
             continue;
+        const glob_entry *e = &b->entries[b->entry_of[li]];
         uint32_t len = set->vendors[e->vendor].key_len + 1 + e->key_len;
-        const char *key = name_key(b, e, len);
-        if (key == NULL)
-            break;
+        const char *key = memcpy(block, b->spellings[li], len);
+        block += padded(len);
         glob_name g = {key, NULL, name_hash(key, len), len, 0, NO_ENTRY};
         if (!entry_answer(b, e, &g.owners, &g.count))
-            g.entry = es;
+            g.entry = b->entry_of[li];
         uint32_t slot = g.hash & (cap - 1);
         while (names[slot].key != NULL)
             slot = (slot + 1) & (cap - 1);
@@ -784,6 +824,7 @@ static void compile_actions(builder *b)
     if (b->failed)
         return;
     insert_keys(b);
+    fold_keys(b);
     if (b->failed)
         return;
     fill_lists(b);
@@ -829,11 +870,12 @@ static bool builder_start(builder *b)
     b->spellings = malloc((n + b->name_count) * sizeof *b->spellings);
     b->answer_start = malloc((n + b->name_count) * sizeof *b->answer_start);
     b->answer_count = malloc((n + b->name_count) * sizeof *b->answer_count);
+    b->entry_of = malloc((n + b->name_count) * sizeof *b->entry_of);
     b->always = malloc(n * sizeof *b->always);
     b->vendors = malloc(n * sizeof *b->vendors);
     b->vendor_slot_mask = capacity_for(n) - 1;
     b->vendor_slots = calloc((size_t)b->vendor_slot_mask + 1, sizeof *b->vendor_slots);
-    return b->items && b->spellings && b->answer_start && b->answer_count && b->always && b->vendors && b->vendor_slots;
+    return b->items && b->spellings && b->answer_start && b->answer_count && b->entry_of && b->always && b->vendors && b->vendor_slots;
 }
 
 static void builder_free(builder *b)
@@ -842,6 +884,7 @@ static void builder_free(builder *b)
     free(b->spellings);
     free(b->answer_start);
     free(b->answer_count);
+    free(b->entry_of);
     free(b->always);
     free(b->vendors);
     free(b->vendor_slots);
@@ -1061,8 +1104,14 @@ static void match_action_keys(const glob_set *set, const char *s, size_t len,
     const glob_vendor *v = vendor_find(set, s, at - 1, len);
     if (v == NULL)
         return;
+    size_t name = len - at;
+    const glob_entry *whole = NULL; /* the entry whose key is the whole name */
     if (named != NULL)
-        emit_entry(set, &set->entries[named->entry], s, at, len - at, len, out);
+        whole = &set->entries[named->entry];
+    else if (name <= MAX_PREFIX && ((v->lengths >> name) & 1)) /* only prefix or other patterns */
+        whole = entry_find(set, v, s, at, name, hash_of(s + at, name), len);
+    if (whole != NULL)
+        emit_entry(set, whole, s, at, name, len, out);
     match_shorter_keys(set, v, s, at, len, out);
 }
 
