@@ -22,39 +22,39 @@ typedef struct glob_other {       /* a pattern with wildcards other than one fin
     bool star_only;               /* only '*' wildcards and ASCII literals */
 } glob_other;
 
-/* One slot of the set's key table (24 bytes): a vendor's key. */
+/* One slot of an open-addressing table (8 bytes): a hash and its record,
+ * index + 1 (0: an empty slot). Records are dense and written once, so
+ * that a table costs little memory to clear and to probe. */
+typedef struct glob_slot {
+    uint32_t hash;
+    uint32_t index1;
+} glob_slot;
+
+/* A vendor's key (a literal name prefix) and the patterns it holds. */
 typedef struct glob_entry {
-    const char *key;              /* folded name prefix, zero padded; NULL: empty slot */
-    uint32_t hash;                /* of the key, mixed with the vendor */
+    const char *key;              /* folded, zero padded */
     uint32_t key_len;
     uint32_t vendor;              /* its vendor's slot */
-    uint32_t lists;               /* its glob_lists */
-} glob_entry;
-
-#define NO_ENTRY UINT32_MAX
-
-/* One slot of the set's name table (32 bytes): every key of the key
- * table as a whole action name "vendor:key". For an entry with exact
- * names the slot holds the complete answer (its own lists and what the
- * vendor's shorter keys say), computed at compile time, so that a request
- * naming it needs this one probe. */
-typedef struct glob_name {
-    const char *key;              /* "vendor:key" as the set first spells it,
-                                     zero padded; NULL: empty */
-    const uint32_t *owners;       /* the complete sorted answer, if any */
-    uint32_t hash;
-    uint32_t len;
-    uint32_t count;
-    uint32_t entry;               /* NO_ENTRY: owners is the answer; else the
-                                     key-table slot to consult */
-} glob_name;
-
-typedef struct glob_lists {
     /* exact and prefix: ranges of owners[]; other: a range of others[] */
     uint32_t start[LIST_KINDS];
     uint32_t count[LIST_KINDS];
     bool named;                   /* a precomputed name (glob_set_compile_actions) */
-} glob_lists;
+} glob_entry;
+
+#define NO_ENTRY UINT32_MAX
+
+/* The whole name "vendor:key" of an entry with exact names. The record
+ * holds the complete answer (its own lists and what the vendor's shorter
+ * keys say), computed at compile time, so that a request naming it needs
+ * this one probe. */
+typedef struct glob_name {
+    const char *key;              /* as the set first spells it, zero padded */
+    const uint32_t *owners;       /* the complete sorted answer, if any */
+    uint32_t len;
+    uint32_t count;
+    uint32_t entry;               /* NO_ENTRY: owners is the answer; else the
+                                     entry to consult */
+} glob_name;
 
 typedef struct glob_vendor {
     const char *key;              /* folded vendor, zero padded; NULL: empty slot */
@@ -87,14 +87,15 @@ struct glob_set {
     uint32_t always_count;
     const glob_vendor *vendors;   /* open addressing, vendor_mask + 1 slots */
     uint32_t vendor_mask;
-    const glob_entry *entries;    /* open addressing, entry_mask + 1 slots */
+    const glob_slot *entry_slots; /* open addressing, entry_mask + 1 slots */
     uint32_t entry_mask;
-    const glob_lists *lists;
+    const glob_entry *entries;
     const uint32_t *owners;
     const glob_other *others;
     const uint32_t *complete;     /* complete lists of exact entries */
-    const glob_name *names;       /* open addressing, name_mask + 1 slots; NULL: none */
+    const glob_slot *name_slots;  /* open addressing, name_mask + 1 slots */
     uint32_t name_mask;
+    const glob_name *names;       /* NULL: no table (no keys) */
     const glob_resource *resources; /* GLOB_KIND_RESOURCE, with resource_owners */
     const uint32_t *resource_owners;
     uint32_t resource_count;
@@ -238,7 +239,7 @@ typedef struct item {             /* one indexed action pattern or name */
     uint32_t key_at, key_len;     /* its key in the input's text */
     uint32_t hash;
     uint8_t list;
-    uint32_t slot;                /* its glob_lists, once inserted */
+    uint32_t slot;                /* its entry, once inserted */
 } item;
 
 typedef struct vendor_build {
@@ -266,13 +267,12 @@ typedef struct builder {
     const char *last_vendor_text; /* vendor_for's last answer */
     size_t last_vendor_len;
     uint32_t last_vendor;
-    glob_entry *entries;          /* the set's, while it is built */
-    glob_lists *lists;
-    uint32_t lists_n;
-    const char **spellings;       /* by glob_lists: "vendor:key" as first written */
-    uint32_t *answer_start;       /* by glob_lists: an entry's complete answer in */
-    uint32_t *answer_count;       /* complete[]; answer_start NO_ENTRY: none */
-    uint32_t *entry_of;           /* by glob_lists: its entry's slot */
+    glob_slot *entry_slots;       /* the set's, while it is built */
+    glob_entry *entries;          /* heap, until store_entries */
+    uint32_t entry_n;
+    const char **spellings;       /* by entry: "vendor:key" as first written */
+    uint32_t *answer_start;       /* by entry: its complete answer in complete[]; */
+    uint32_t *answer_count;       /* answer_start NO_ENTRY: none */
     size_t key_bytes;             /* the entries' keys, padded */
     uint32_t name_n;              /* entries with exact names or a precomputed name */
     size_t name_bytes;            /* their whole names, padded */
@@ -464,11 +464,9 @@ static void store_vendors(builder *b)
     set->vendors = slots;
     set->vendor_mask = cap - 1;
     store_few(b);
-    b->entries = arena_array(b, entries, sizeof(glob_entry), _Alignof(glob_entry));
-    set->entries = b->entries;
+    b->entry_slots = arena_array(b, entries, sizeof(glob_slot), _Alignof(glob_slot));
+    set->entry_slots = b->entry_slots;
     set->entry_mask = entries - 1;
-    b->lists = arena_array(b, b->item_n + 1, sizeof *b->lists, _Alignof(glob_lists));
-    set->lists = b->lists;
     set->stats.vendors = b->vendor_n;
 }
 
@@ -481,8 +479,8 @@ static size_t padded(size_t len)
 static void fold_keys(builder *b)
 {
     char *block = arena_array_raw(b, b->key_bytes, 1, 8);
-    for (uint32_t l = 0; block != NULL && l < b->lists_n; l++) {
-        glob_entry *e = &b->entries[b->entry_of[l]];
+    for (uint32_t i = 0; block != NULL && i < b->entry_n; i++) {
+        glob_entry *e = &b->entries[i];
         text_fold_into(block, e->key, e->key_len);
         e->key = block;
         block += padded(e->key_len);
@@ -500,41 +498,43 @@ static void count_name(builder *b, const item *it)
 /* Puts every item's key in its vendor's table and counts its lists. */
 static void insert_keys(builder *b)
 {
-    glob_entry *entries = b->entries;
+    glob_slot *slots = b->entry_slots;
     for (size_t i = 0; i < b->item_n && !b->failed; i++) {
         item *it = &b->items[i];
         uint32_t vendor = b->vendors[it->vendor].slot;
         const char *key = it->key;
         uint32_t hash = entry_hash(it->hash, vendor), mask = b->set->entry_mask;
         uint32_t slot = hash & mask;
-        glob_entry *e;
-        for (;; slot = (slot + 1) & mask) {
-            e = &entries[slot];
-            if (e->key == NULL || (e->hash == hash && e->key_len == it->key_len && e->vendor == vendor &&
-                                   text_equals_folded(e->key, key, it->key_len)))
+        glob_entry *e = NULL;
+        for (; slots[slot].index1 != 0; slot = (slot + 1) & mask) {
+            glob_entry *c = &b->entries[slots[slot].index1 - 1];
+            if (slots[slot].hash == hash && c->key_len == it->key_len && c->vendor == vendor &&
+                text_equals_folded(c->key, key, it->key_len)) {
+                e = c;
                 break;
+            }
         }
-        if (e->key == NULL) {
+        if (e == NULL) {
+            uint32_t index = b->entry_n++;
+            e = &b->entries[index];
             e->key = key; /* as written until fold_keys */
-            e->hash = hash;
             e->key_len = it->key_len;
             e->vendor = vendor;
-            e->lists = b->lists_n++;
-            b->spellings[e->lists] = key - it->key_at;
-            b->answer_start[e->lists] = NO_ENTRY;
-            b->entry_of[e->lists] = slot;
+            slots[slot].hash = hash;
+            slots[slot].index1 = index + 1;
+            b->spellings[index] = key - it->key_at;
+            b->answer_start[index] = NO_ENTRY;
             b->key_bytes += padded(it->key_len);
-            b->set->stats.entries++;
         }
-        glob_lists *l = &b->lists[e->lists];
-        if ((it->list == LIST_EXACT || it->list == LIST_NAME) && l->count[LIST_EXACT] == 0 && !l->named)
+        if ((it->list == LIST_EXACT || it->list == LIST_NAME) && e->count[LIST_EXACT] == 0 && !e->named)
             count_name(b, it);
         if (it->list == LIST_NAME)
-            l->named = true;
+            e->named = true;
         else
-            l->count[it->list]++;
-        it->slot = e->lists;
+            e->count[it->list]++;
+        it->slot = (uint32_t)(e - b->entries);
     }
+    b->set->stats.entries = b->entry_n;
 }
 
 static void sort_short(uint32_t *v, size_t n)
@@ -593,10 +593,10 @@ static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob
 /* Owner lists and other-pattern lists, laid out entry by entry. */
 static void fill_lists(builder *b)
 {
-    glob_lists *lists = b->lists;
+    glob_entry *lists = b->entries;
     uint32_t owners_n = 0, others_n = 0;
-    for (uint32_t s = 0; s < b->lists_n; s++) {
-        glob_lists *e = &lists[s];
+    for (uint32_t s = 0; s < b->entry_n; s++) {
+        glob_entry *e = &lists[s];
         e->start[LIST_EXACT] = owners_n;
         owners_n += e->count[LIST_EXACT];
         e->start[LIST_PREFIX] = owners_n;
@@ -612,7 +612,7 @@ static void fill_lists(builder *b)
         if (it->list == LIST_NAME)
             continue;
         const glob_input *in = &b->inputs[it->input];
-        glob_lists *e = &lists[it->slot];
+        glob_entry *e = &lists[it->slot];
         uint32_t at = e->start[it->list] + e->count[it->list]++;
         if (it->list != LIST_OTHER) {
             owners[at] = in->owner;
@@ -621,8 +621,8 @@ static void fill_lists(builder *b)
         if (others != NULL)
             prepare_other(b, in, it->key_at, &others[at]);
     }
-    for (uint32_t s = 0; s < b->lists_n && !b->failed; s++) {
-        glob_lists *e = &lists[s];
+    for (uint32_t s = 0; s < b->entry_n && !b->failed; s++) {
+        glob_entry *e = &lists[s];
         for (int k = LIST_EXACT; k <= LIST_PREFIX; k++)
             e->count[k] = sort_unique(owners + e->start[k], e->count[k]);
     }
@@ -713,13 +713,12 @@ static void complete_entries(builder *b)
     u32_vec all = {NULL, 0, 0};
     char *buf = NULL;
     size_t buf_cap = 0;
-    for (uint32_t li = 0; li < b->lists_n && !b->failed; li++) {
-        const glob_entry *e = &b->entries[b->entry_of[li]];
+    for (uint32_t i = 0; i < b->entry_n && !b->failed; i++) {
+        const glob_entry *e = &set->entries[i];
         const glob_vendor *v = &set->vendors[e->vendor];
-        const glob_lists *l = &set->lists[e->lists];
         /* without prefix or other patterns an exact entry's own lists are
          * already its complete answer */
-        if (v->lengths == 0 || (l->count[LIST_EXACT] == 0 && !l->named))
+        if (v->lengths == 0 || (e->count[LIST_EXACT] == 0 && !e->named))
             continue;
         const char *subject = entry_subject(v, e, &buf, &buf_cap);
         if (subject == NULL)
@@ -729,8 +728,8 @@ static void complete_entries(builder *b)
         size_t before = all.n;
         if (out.n > COMPLETE_MAX_SPANS || !append_union(&all, spans, out.n))
             continue;
-        b->answer_start[e->lists] = (uint32_t)before;
-        b->answer_count[e->lists] = (uint32_t)(all.n - before);
+        b->answer_start[i] = (uint32_t)before;
+        b->answer_count[i] = (uint32_t)(all.n - before);
     }
     uint32_t *complete = arena_array_raw(b, all.n, sizeof *complete, _Alignof(uint32_t));
     if (complete != NULL && all.n != 0)
@@ -742,19 +741,28 @@ static void complete_entries(builder *b)
 
 /* Where an entry's complete answer is, if it has one: its own exact list
  * when its vendor has no prefix or other patterns, else complete[]. */
-static bool entry_answer(const builder *b, const glob_entry *e, const uint32_t **owners,
+static bool entry_answer(const builder *b, uint32_t index, const uint32_t **owners,
                          uint32_t *count)
 {
     const glob_set *set = b->set;
-    const glob_lists *l = &set->lists[e->lists];
-    if (set->vendors[e->vendor].lengths == 0 && l->count[LIST_EXACT] != 0) {
-        *owners = set->owners + l->start[LIST_EXACT];
-        *count = l->count[LIST_EXACT];
+    const glob_entry *e = &set->entries[index];
+    if (set->vendors[e->vendor].lengths == 0 && e->count[LIST_EXACT] != 0) {
+        *owners = set->owners + e->start[LIST_EXACT];
+        *count = e->count[LIST_EXACT];
         return true;
     }
-    *owners = set->complete + b->answer_start[e->lists];
-    *count = b->answer_count[e->lists];
-    return b->answer_start[e->lists] != NO_ENTRY;
+    *owners = set->complete + b->answer_start[index];
+    *count = b->answer_count[index];
+    return b->answer_start[index] != NO_ENTRY;
+}
+
+/* The entries, now complete, into the arena. */
+static void store_entries(builder *b)
+{
+    glob_entry *entries = arena_array_raw(b, b->entry_n, sizeof *entries, _Alignof(glob_entry));
+    if (entries != NULL && b->entry_n != 0)
+        memcpy(entries, b->entries, b->entry_n * sizeof *entries);
+    b->set->entries = entries;
 }
 
 /* The name table: the whole name of every entry with exact names (or a
@@ -765,27 +773,31 @@ static bool entry_answer(const builder *b, const glob_entry *e, const uint32_t *
 static void store_names(builder *b)
 {
     glob_set *set = b->set;
-    uint32_t cap = capacity_for(b->name_n);
-    glob_name *names = arena_array(b, cap, sizeof *names, _Alignof(glob_name));
+    uint32_t cap = capacity_for(b->name_n), n = 0;
+    glob_slot *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_slot));
+    glob_name *names = arena_array_raw(b, b->name_n + 1, sizeof *names, _Alignof(glob_name));
     char *block = arena_array(b, b->name_bytes, 1, 8);
-    for (uint32_t li = 0; names != NULL && block != NULL && li < b->lists_n; li++) {
-        const glob_lists *l = &set->lists[li];
-        if (l->count[LIST_EXACT] == 0 && !l->named)
+    if (b->failed)
+        return;
+    for (uint32_t i = 0; i < b->entry_n; i++) {
+        const glob_entry *e = &set->entries[i];
+        if (e->count[LIST_EXACT] == 0 && !e->named)
             continue;
-        const glob_entry *e = &b->entries[b->entry_of[li]];
         uint32_t len = set->vendors[e->vendor].key_len + 1 + e->key_len;
-        const char *key = memcpy(block, b->spellings[li], len);
+        glob_name *g = &names[n++];
+        g->key = memcpy(block, b->spellings[i], len);
         block += padded(len);
-        glob_name g = {key, NULL, name_hash(key, len), len, 0, NO_ENTRY};
-        if (!entry_answer(b, e, &g.owners, &g.count))
-            g.entry = b->entry_of[li];
-        uint32_t slot = g.hash & (cap - 1);
-        while (names[slot].key != NULL)
+        g->len = len;
+        g->entry = entry_answer(b, i, &g->owners, &g->count) ? NO_ENTRY : i;
+        uint32_t hash = name_hash(g->key, len), slot = hash & (cap - 1);
+        while (slots[slot].index1 != 0)
             slot = (slot + 1) & (cap - 1);
-        names[slot] = g;
+        slots[slot].hash = hash;
+        slots[slot].index1 = n;
     }
-    set->names = b->failed ? NULL : names;
+    set->name_slots = slots;
     set->name_mask = cap - 1;
+    set->names = names;
 }
 
 /* A name to precompute, kept only when the set has its vendor and that
@@ -829,6 +841,8 @@ static void compile_actions(builder *b)
         return;
     fill_lists(b);
     if (!b->failed)
+        store_entries(b);
+    if (!b->failed)
         complete_entries(b);
     if (!b->failed)
         store_names(b);
@@ -870,12 +884,12 @@ static bool builder_start(builder *b)
     b->spellings = malloc((n + b->name_count) * sizeof *b->spellings);
     b->answer_start = malloc((n + b->name_count) * sizeof *b->answer_start);
     b->answer_count = malloc((n + b->name_count) * sizeof *b->answer_count);
-    b->entry_of = malloc((n + b->name_count) * sizeof *b->entry_of);
+    b->entries = calloc(n + b->name_count, sizeof *b->entries);
     b->always = malloc(n * sizeof *b->always);
     b->vendors = malloc(n * sizeof *b->vendors);
     b->vendor_slot_mask = capacity_for(n) - 1;
     b->vendor_slots = calloc((size_t)b->vendor_slot_mask + 1, sizeof *b->vendor_slots);
-    return b->items && b->spellings && b->answer_start && b->answer_count && b->entry_of && b->always && b->vendors && b->vendor_slots;
+    return b->items && b->spellings && b->answer_start && b->answer_count && b->entries && b->always && b->vendors && b->vendor_slots;
 }
 
 static void builder_free(builder *b)
@@ -884,7 +898,7 @@ static void builder_free(builder *b)
     free(b->spellings);
     free(b->answer_start);
     free(b->answer_count);
-    free(b->entry_of);
+    free(b->entries);
     free(b->always);
     free(b->vendors);
     free(b->vendor_slots);
@@ -1005,11 +1019,13 @@ static const glob_entry *entry_find(const glob_set *set, const glob_vendor *v, c
 {
     uint32_t vendor = (uint32_t)(v - set->vendors), hash = entry_hash(key_hash, vendor);
     for (uint32_t slot = hash & set->entry_mask;; slot = (slot + 1) & set->entry_mask) {
-        const glob_entry *e = &set->entries[slot];
-        if (e->key == NULL)
+        const glob_slot *sl = &set->entry_slots[slot];
+        if (sl->index1 == 0)
             return NULL;
-        if (e->hash == hash && e->key_len == len && e->vendor == vendor &&
-            key_equals(e->key, s, at, len, readable))
+        if (sl->hash != hash)
+            continue;
+        const glob_entry *e = &set->entries[sl->index1 - 1];
+        if (e->key_len == len && e->vendor == vendor && key_equals(e->key, s, at, len, readable))
             return e;
     }
 }
@@ -1026,7 +1042,7 @@ static bool other_matches(const glob_other *o, const char *s, size_t at, size_t 
 static void emit_entry(const glob_set *set, const glob_entry *e, const char *s, size_t at,
                        size_t len, size_t s_len, sink *out)
 {
-    const glob_lists *l = &set->lists[e->lists];
+    const glob_entry *l = e;
     bool whole = at + len == s_len;
     if (whole)
         emit(out, set->owners + l->start[LIST_EXACT], l->count[LIST_EXACT]);
@@ -1084,10 +1100,11 @@ static inline const glob_name *name_find(const glob_set *set, const char *s, siz
 {
     uint32_t hash = name_hash(s, len);
     for (uint32_t slot = hash & set->name_mask;; slot = (slot + 1) & set->name_mask) {
-        const glob_name *n = &set->names[slot];
-        if (n->key == NULL)
+        const glob_slot *sl = &set->name_slots[slot];
+        if (sl->index1 == 0)
             return NULL;
-        if (n->hash == hash && n->len == len && spelled_equals(n->key, s, len))
+        const glob_name *n = &set->names[sl->index1 - 1];
+        if (sl->hash == hash && n->len == len && spelled_equals(n->key, s, len))
             return n;
     }
 }
