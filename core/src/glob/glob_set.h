@@ -41,7 +41,8 @@ typedef enum glob_kind {
 } glob_kind;
 
 typedef struct glob_input {
-    const char *text;       /* the pattern as written (no policy variables) */
+    const char *text;       /* the pattern as written (no policy variables);
+                               actions: kept, not copied */
     size_t len;
     uint32_t owner;         /* reported when the pattern matches */
 } glob_input;
@@ -57,8 +58,9 @@ typedef struct glob_stats {
     size_t bytes;           /* arena bytes of the set */
 } glob_stats;
 
-/* Compiles the patterns into the arena (their text is copied). Owners must
- * be < owner_count. Scratch memory comes from the heap (cold path); the
+/* Compiles the patterns into the arena. Action texts (and precomputed
+ * names) are not copied: they must outlive the set, as a policy set's
+ * ASTs do. Owners must be < owner_count. Scratch memory comes from the heap (cold path); the
  * set itself only from the arena. Fails: IAM_E_NOMEM (arena or heap),
  * IAM_E_ARG. */
 IAM_INTERNAL iam_status glob_set_compile(iam_arena *arena, glob_kind kind,
