@@ -280,6 +280,7 @@ typedef struct builder {
     uint32_t name_n;              /* entries with exact names or a precomputed name */
     const iam_str *names;         /* to precompute (glob_set_compile_actions) */
     size_t name_count;
+    char *scratch;                /* the heap block of the arrays above */
     bool failed;
 } builder;
 
@@ -893,31 +894,47 @@ static void store_always(builder *b)
     b->set->always_count = always ? sort_unique(always, (uint32_t)b->always_n) : 0;
 }
 
+/* Scratch arrays are carved from one heap block, each 16-aligned. */
+static size_t scratch_size(size_t bytes)
+{
+    return (bytes + 15) & ~(size_t)15;
+}
+
+static void *carve(char **at, size_t bytes)
+{
+    void *p = *at;
+    *at += scratch_size(bytes);
+    return p;
+}
+
 static bool builder_start(builder *b)
 {
-    size_t n = b->count + 1;
-    b->items = malloc((n + b->name_count) * sizeof *b->items);
-    b->spellings = malloc((n + b->name_count) * sizeof *b->spellings);
-    b->answer_start = malloc((n + b->name_count) * sizeof *b->answer_start);
-    b->answer_count = malloc((n + b->name_count) * sizeof *b->answer_count);
-    b->entries = calloc(n + b->name_count, sizeof *b->entries);
-    b->always = malloc(n * sizeof *b->always);
-    b->vendors = malloc(n * sizeof *b->vendors);
+    size_t n = b->count + 1, m = n + b->name_count;
     b->vendor_slot_mask = capacity_for(n) - 1;
-    b->vendor_slots = calloc((size_t)b->vendor_slot_mask + 1, sizeof *b->vendor_slots);
-    return b->items && b->spellings && b->answer_start && b->answer_count && b->entries && b->always && b->vendors && b->vendor_slots;
+    size_t slots = (size_t)b->vendor_slot_mask + 1;
+    size_t total = scratch_size(m * sizeof *b->items) + scratch_size(m * sizeof *b->spellings) +
+                   2 * scratch_size(m * sizeof(uint32_t)) + scratch_size(m * sizeof *b->entries) +
+                   scratch_size(n * sizeof *b->always) + scratch_size(n * sizeof *b->vendors) +
+                   scratch_size(slots * sizeof *b->vendor_slots);
+    char *at = b->scratch = malloc(total);
+    if (at == NULL)
+        return false;
+    b->items = carve(&at, m * sizeof *b->items);
+    b->spellings = carve(&at, m * sizeof *b->spellings);
+    b->answer_start = carve(&at, m * sizeof(uint32_t));
+    b->answer_count = carve(&at, m * sizeof(uint32_t));
+    b->entries = carve(&at, m * sizeof *b->entries);
+    b->always = carve(&at, n * sizeof *b->always);
+    b->vendors = carve(&at, n * sizeof *b->vendors);
+    b->vendor_slots = carve(&at, slots * sizeof *b->vendor_slots);
+    memset(b->entries, 0, m * sizeof *b->entries);
+    memset(b->vendor_slots, 0, slots * sizeof *b->vendor_slots);
+    return true;
 }
 
 static void builder_free(builder *b)
 {
-    free(b->items);
-    free(b->spellings);
-    free(b->answer_start);
-    free(b->answer_count);
-    free(b->entries);
-    free(b->always);
-    free(b->vendors);
-    free(b->vendor_slots);
+    free(b->scratch);
 }
 
 static iam_status compile_set(iam_arena *arena, glob_kind kind, const glob_input *inputs,
