@@ -10,15 +10,19 @@
  * patterns match it. Every pattern is cut at its first wildcard into a
  * literal prefix and a rest:
  *  - "*" goes to the `always` list;
- *  - one open-addressing table keyed by the vendor (the part before the
- *    colon, compared ignoring case) and the folded literal part of the
- *    name; an entry lists the owners of the exact names equal to its key,
- *    of the patterns "key*", and the other patterns whose literal prefix
- *    is the key (their rest is checked by glob_star_match or the
- *    reference matcher); an exact name's entry also holds its complete
- *    answer, computed at compile time;
+ *  - a key table keyed by the vendor (the part before the colon, compared
+ *    ignoring case) and the folded literal part of the name; an entry
+ *    lists the owners of the exact names equal to its key, of the
+ *    patterns "key*", and the other patterns whose literal prefix is the
+ *    key (their rest is checked by glob_star_match or the reference
+ *    matcher);
+ *  - a name table keyed by the whole name "vendor:key" of every entry
+ *    with exact names, holding its complete answer (computed at compile
+ *    time from the vendor's shorter keys): a request naming an action the
+ *    set lists costs one hash and one probe, without finding the vendor;
  *  - each vendor records which key lengths (0..63) hold prefix patterns,
- *    so matching probes only those lengths (plus the whole name).
+ *    so other requests probe only those lengths.
+ * Both tables are 8-byte slots (hash, record) over dense records.
  * Compiling costs one hash and one insertion per pattern, nothing that
  * grows with how the patterns overlap.
  *
