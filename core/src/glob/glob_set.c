@@ -33,30 +33,26 @@ typedef struct glob_slot {
     uint32_t index1;
 } glob_slot;
 
-/* A vendor's key (a literal name prefix) and the patterns it holds. */
+/* A vendor's key (the literal part of prefix and other patterns). */
 typedef struct glob_entry {
     const char *key;              /* folded, zero padded */
     uint32_t key_len;
     uint32_t vendor;              /* its vendor's slot */
-    /* exact and prefix: ranges of owners[]; other: a range of others[] */
-    uint32_t start[LIST_KINDS];
-    uint32_t count[LIST_KINDS];
-    bool named;                   /* a precomputed name (glob_set_compile_actions) */
+    uint32_t prefix_start, prefix_count; /* "key*": a range of owners[] */
+    uint32_t other_start, other_count;   /* a range of others[] */
 } glob_entry;
 
-#define NO_ENTRY UINT32_MAX
-
-/* The whole name "vendor:key" of an entry with exact names. The record
- * holds the complete answer (its own lists and what the vendor's shorter
- * keys say), computed at compile time, so that a request naming it needs
- * this one probe. */
+/* An action name without wildcards that the set lists (or a precomputed
+ * name). A complete record holds everything that matches the name: its
+ * own owners and what the vendor's keys say, computed at compile time, so
+ * that a request naming it needs this one probe. */
 typedef struct glob_name {
     const char *key;              /* as the set first spells it (the input's text) */
-    const uint32_t *owners;       /* the complete sorted answer, if any */
+    const uint32_t *owners;       /* complete: the whole answer; else the
+                                     owners of the name itself */
     uint32_t len;
     uint32_t count;
-    uint32_t entry;               /* NO_ENTRY: owners is the answer; else the
-                                     entry to consult */
+    bool complete;
 } glob_name;
 
 typedef struct glob_vendor {
@@ -68,8 +64,6 @@ typedef struct glob_vendor {
     const uint64_t *by_first;     /* [16], NULL when lengths is 0: the same, for
                                      keys whose first byte b has
                                      b & 15 == i (and L = 0 in all) */
-    bool exact;                   /* some entry holds exact names or a
-                                     precomputed name */
 } glob_vendor;
 
 #define FEW_VENDORS 8u
@@ -95,7 +89,7 @@ struct glob_set {
     const glob_entry *entries;
     const uint32_t *owners;
     const glob_other *others;
-    const uint32_t *complete;     /* complete lists of exact entries */
+    const uint32_t *complete;     /* complete answers of names */
     const glob_slot *name_slots;  /* open addressing, name_mask + 1 slots */
     uint32_t name_mask;
     const glob_name *names;       /* NULL: no table (no keys) */
@@ -236,23 +230,35 @@ static inline bool spelled_equals(const char *key, const char *s, size_t len)
 /* ---------------------------------------------------------------------- */
 
 typedef struct item {             /* one indexed action pattern or name */
-    uint32_t input;
-    const char *key;              /* its key's first byte */
-    uint32_t vendor;
-    uint32_t key_at, key_len;     /* its key in the input's text */
-    uint32_t hash;
+    uint32_t input;               /* (precomputed names: none) */
+    const char *text;             /* "vendor:name" as written */
+    uint32_t vendor;              /* prefix and other patterns: theirs */
+    uint32_t key_at, key_len;     /* the key (names: the whole name) in text */
+    uint32_t hash;                /* of the key; names: name_hash of the text */
     uint8_t list;
-    uint32_t slot;                /* its entry, once inserted */
+    uint32_t slot;                /* its entry or name record, once inserted */
 } item;
+
+static bool item_is_name(const item *it)
+{
+    return it->list == LIST_EXACT || it->list == LIST_NAME;
+}
 
 typedef struct vendor_build {
     const char *text;
     uint32_t len, hash;
     uint64_t lengths;
     uint64_t by_first[16];
-    bool exact;
     uint32_t slot;                /* in the set's vendor table */
 } vendor_build;
+
+typedef struct name_build {       /* a name record while the set is built */
+    const char *text;             /* as first written */
+    uint32_t len, at;             /* the whole name; where its name part starts */
+    uint32_t start, count;        /* its owners in owners[] */
+    uint32_t answer_start, answer_count; /* in complete[] (answered) */
+    bool answered, own_answer;    /* own_answer: its owners are the answer */
+} name_build;
 
 typedef struct builder {
     iam_arena *arena;
@@ -261,6 +267,7 @@ typedef struct builder {
     glob_set *set;
     item *items;
     size_t item_n;
+    uint32_t key_items, name_items; /* items of the key table, of the name table */
     uint32_t *always;
     size_t always_n;
     vendor_build *vendors;
@@ -273,11 +280,10 @@ typedef struct builder {
     glob_slot *entry_slots;       /* the set's, while it is built */
     glob_entry *entries;          /* heap, until store_entries */
     uint32_t entry_n;
-    const char **spellings;       /* by entry: "vendor:key" as first written */
-    uint32_t *answer_start;       /* by entry: its complete answer in complete[]; */
-    uint32_t *answer_count;       /* answer_start NO_ENTRY: none */
     size_t key_bytes;             /* the entries' keys, padded */
-    uint32_t name_n;              /* entries with exact names or a precomputed name */
+    glob_slot *name_slots;        /* the set's, while it is built */
+    name_build *names_built;      /* heap, until store_names */
+    uint32_t name_n;
     const iam_str *names;         /* to precompute (glob_set_compile_actions) */
     size_t name_count;
     char *scratch;                /* the heap block of the arrays above */
@@ -373,19 +379,6 @@ static uint32_t *vendor_slot(builder *b, const char *s, size_t n, uint32_t hash)
     return &b->vendor_slots[slot];
 }
 
-static uint32_t vendor_index(builder *b, const char *s, size_t n);
-
-static uint32_t vendor_for(builder *b, const char *s, size_t n)
-{
-    /* patterns of one vendor usually come together: "s3:Get*", "s3:List*" */
-    if (b->vendor_n != 0 && b->last_vendor_len == n && memcmp(b->last_vendor_text, s, n) == 0)
-        return b->last_vendor;
-    b->last_vendor_text = s;
-    b->last_vendor_len = n;
-    b->last_vendor = vendor_index(b, s, n);
-    return b->last_vendor;
-}
-
 static uint32_t vendor_index(builder *b, const char *s, size_t n)
 {
     uint32_t hash = hash_of(s, n);
@@ -401,9 +394,50 @@ static uint32_t vendor_index(builder *b, const char *s, size_t n)
     return b->vendor_n - 1;
 }
 
+static uint32_t vendor_for(builder *b, const char *s, size_t n)
+{
+    /* patterns of one vendor usually come together: "s3:Get*", "s3:List*" */
+    if (b->vendor_n != 0 && b->last_vendor_len == n && memcmp(b->last_vendor_text, s, n) == 0)
+        return b->last_vendor;
+    b->last_vendor_text = s;
+    b->last_vendor_len = n;
+    b->last_vendor = vendor_index(b, s, n);
+    return b->last_vendor;
+}
+
+/* The vendor of prefix or other patterns named s[0, n), or NULL. */
+static const vendor_build *vendor_known(builder *b, const char *s, size_t n)
+{
+    uint32_t slot = *vendor_slot(b, s, n, hash_of(s, n));
+    return slot != 0 ? &b->vendors[slot - 1] : NULL;
+}
+
+/* A prefix or other pattern: its vendor notes the key's length. */
+static void classify_prefix(builder *b, item *it, size_t wild, size_t n)
+{
+    const char *s = it->text;
+    size_t at = it->key_at, literal = wild - at;
+    bool stars_only = true;
+    for (size_t k = wild; k < n; k++)
+        stars_only &= s[k] == '*';
+    it->vendor = vendor_for(b, s, at - 1);
+    it->list = stars_only && literal <= MAX_PREFIX ? LIST_PREFIX : LIST_OTHER;
+    it->key_len = (uint32_t)(literal <= MAX_PREFIX ? literal : MAX_PREFIX);
+    it->hash = hash_of(s + at, it->key_len);
+    vendor_build *v = &b->vendors[it->vendor];
+    v->lengths |= 1ull << it->key_len;
+    if (it->key_len == 0)
+        for (unsigned f = 0; f < 16; f++)
+            v->by_first[f] |= 1ull;
+    else
+        v->by_first[text_lower_ascii((unsigned char)s[at]) & 15u] |= 1ull << it->key_len;
+    b->key_items++;
+}
+
 /* Action patterns (spec §2.2): "*", or "vendor:name" with exactly one
  * colon and a name that is neither empty nor holds whitespace; any other
- * pattern matches nothing and is dropped. */
+ * pattern matches nothing and is dropped. Names without wildcards go to
+ * the name table, the others to the key table. */
 static void classify_action(builder *b, uint32_t i)
 {
     const char *s = b->inputs[i].text;
@@ -419,32 +453,40 @@ static void classify_action(builder *b, uint32_t i)
     size_t wild = at == n ? SIZE_MAX : name_first_wildcard(s + at, n - at);
     if (wild == SIZE_MAX)
         return; /* an empty name, or one with whitespace or a second colon */
-    wild += at;
     item *it = &b->items[b->item_n++];
     it->input = i;
-    it->vendor = vendor_for(b, s, at - 1);
+    it->text = s;
     it->key_at = (uint32_t)at;
-    it->key = s + at;
-    vendor_build *v = &b->vendors[it->vendor];
-    size_t literal = wild - at;
-    bool stars_only = true;
-    for (size_t k = wild; k < n; k++)
-        stars_only &= s[k] == '*';
-    if (wild == n) {
-        it->list = LIST_EXACT;
-        it->key_len = (uint32_t)literal;
-        v->exact = true;
-    } else {
-        it->list = stars_only && literal <= MAX_PREFIX ? LIST_PREFIX : LIST_OTHER;
-        it->key_len = (uint32_t)(literal <= MAX_PREFIX ? literal : MAX_PREFIX);
-        v->lengths |= 1ull << it->key_len;
-        if (it->key_len == 0)
-            for (unsigned f = 0; f < 16; f++)
-                v->by_first[f] |= 1ull;
-        else
-            v->by_first[text_lower_ascii((unsigned char)it->key[0]) & 15u] |= 1ull << it->key_len;
+    if (at + wild < n) {
+        classify_prefix(b, it, at + wild, n);
+        return;
     }
-    it->hash = hash_of(s + at, it->key_len);
+    it->list = LIST_EXACT;
+    it->key_len = (uint32_t)(n - at);
+    it->hash = name_hash(s, n);
+    b->name_items++;
+}
+
+/* A name to precompute, kept only when the set has prefix or other
+ * patterns of its vendor (else its own record, if any, is its answer). */
+static void classify_name(builder *b, iam_str name)
+{
+    const char *colon = name.len ? memchr(name.ptr, ':', name.len) : NULL;
+    if (colon == NULL)
+        return;
+    size_t vendor_len = (size_t)(colon - name.ptr), at = vendor_len + 1;
+    const vendor_build *v = vendor_known(b, name.ptr, vendor_len);
+    if (v == NULL || v->lengths == 0 || memchr(name.ptr + at, '*', name.len - at) ||
+        memchr(name.ptr + at, '?', name.len - at))
+        return;
+    item *it = &b->items[b->item_n++];
+    memset(it, 0, sizeof *it);
+    it->text = name.ptr;
+    it->key_at = (uint32_t)at;
+    it->key_len = (uint32_t)(name.len - at);
+    it->hash = name_hash(name.ptr, name.len);
+    it->list = LIST_NAME;
+    b->name_items++;
 }
 
 static void store_few(builder *b)
@@ -463,13 +505,20 @@ static void store_few(builder *b)
     set->few_count = b->vendor_n;
 }
 
-/* The vendor table of the set and its (empty) key table. */
+/* A table of at least n + n/2 + 1 slots: at most two thirds full. */
+static uint32_t slots_for(size_t n)
+{
+    uint32_t cap = 2;
+    while (cap < n + n / 2 + 1)
+        cap *= 2;
+    return cap;
+}
+
+/* The vendor table of the set and its (empty) key and name tables. */
 static void store_vendors(builder *b)
 {
     glob_set *set = b->set;
-    uint32_t cap = capacity_for(b->vendor_n), entries = 2;
-    while (entries < b->item_n + b->item_n / 2 + 1) /* at most two thirds full */
-        entries *= 2;
+    uint32_t cap = capacity_for(b->vendor_n);
     glob_vendor *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_vendor));
     for (uint32_t i = 0; slots != NULL && i < b->vendor_n; i++) {
         const vendor_build *v = &b->vendors[i];
@@ -481,21 +530,22 @@ static void store_vendors(builder *b)
         g->hash = v->hash;
         g->key_len = v->len;
         g->lengths = v->lengths;
-        if (v->lengths != 0) {
-            uint64_t *by_first = arena_array_raw(b, 16, sizeof *by_first, _Alignof(uint64_t));
-            if (by_first != NULL)
-                memcpy(by_first, v->by_first, sizeof v->by_first);
-            g->by_first = by_first;
-        }
-        g->exact = v->exact;
+        uint64_t *by_first = arena_array_raw(b, 16, sizeof *by_first, _Alignof(uint64_t));
+        if (by_first != NULL)
+            memcpy(by_first, v->by_first, sizeof v->by_first);
+        g->by_first = by_first;
         b->vendors[i].slot = slot;
     }
     set->vendors = slots;
     set->vendor_mask = cap - 1;
     store_few(b);
+    uint32_t entries = slots_for(b->key_items), names = slots_for(b->name_items);
     b->entry_slots = arena_array(b, entries, sizeof(glob_slot), _Alignof(glob_slot));
     set->entry_slots = b->entry_slots;
     set->entry_mask = entries - 1;
+    b->name_slots = arena_array(b, names, sizeof(glob_slot), _Alignof(glob_slot));
+    set->name_slots = b->name_slots;
+    set->name_mask = names - 1;
     set->stats.vendors = b->vendor_n;
 }
 
@@ -516,45 +566,74 @@ static void fold_keys(builder *b)
     }
 }
 
-
-/* Puts every item's key in its vendor's table and counts its lists. */
-static void insert_keys(builder *b)
+/* The entry of a prefix or other item (inserted if new); counts it. */
+static void insert_key(builder *b, item *it)
 {
     glob_slot *slots = b->entry_slots;
-    for (size_t i = 0; i < b->item_n && !b->failed; i++) {
-        item *it = &b->items[i];
-        uint32_t vendor = b->vendors[it->vendor].slot;
-        const char *key = it->key;
-        uint32_t hash = entry_hash(it->hash, vendor), mask = b->set->entry_mask;
-        uint32_t slot = hash & mask;
-        glob_entry *e = NULL;
-        for (; slots[slot].index1 != 0; slot = (slot + 1) & mask) {
-            glob_entry *c = &b->entries[slots[slot].index1 - 1];
-            if (slots[slot].hash == hash && c->key_len == it->key_len && c->vendor == vendor &&
-                text_equals_folded(c->key, key, it->key_len)) {
-                e = c;
-                break;
-            }
+    uint32_t vendor = b->vendors[it->vendor].slot;
+    const char *key = it->text + it->key_at;
+    uint32_t hash = entry_hash(it->hash, vendor), mask = b->set->entry_mask;
+    uint32_t slot = hash & mask;
+    glob_entry *e = NULL;
+    for (; slots[slot].index1 != 0; slot = (slot + 1) & mask) {
+        glob_entry *c = &b->entries[slots[slot].index1 - 1];
+        if (slots[slot].hash == hash && c->key_len == it->key_len && c->vendor == vendor &&
+            text_equals_folded(c->key, key, it->key_len)) {
+            e = c;
+            break;
         }
-        if (e == NULL) {
-            uint32_t index = b->entry_n++;
-            e = &b->entries[index];
-            e->key = key; /* as written until fold_keys */
-            e->key_len = it->key_len;
-            e->vendor = vendor;
-            slots[slot].hash = hash;
-            slots[slot].index1 = index + 1;
-            b->spellings[index] = key - it->key_at;
-            b->answer_start[index] = NO_ENTRY;
-            b->key_bytes += padded(it->key_len);
+    }
+    if (e == NULL) {
+        uint32_t index = b->entry_n++;
+        e = &b->entries[index];
+        e->key = key; /* as written until fold_keys */
+        e->key_len = it->key_len;
+        e->vendor = vendor;
+        slots[slot].hash = hash;
+        slots[slot].index1 = index + 1;
+        b->key_bytes += padded(it->key_len);
+    }
+    if (it->list == LIST_PREFIX)
+        e->prefix_count++;
+    else
+        e->other_count++;
+    it->slot = (uint32_t)(e - b->entries);
+}
+
+/* The record of a name item (inserted if new); counts its owner. */
+static void insert_name(builder *b, item *it)
+{
+    glob_slot *slots = b->name_slots;
+    uint32_t len = it->key_at + it->key_len, mask = b->set->name_mask;
+    uint32_t slot = it->hash & mask;
+    name_build *r = NULL;
+    for (; slots[slot].index1 != 0; slot = (slot + 1) & mask) {
+        name_build *c = &b->names_built[slots[slot].index1 - 1];
+        if (slots[slot].hash == it->hash && c->len == len && spelled_equals(c->text, it->text, len)) {
+            r = c;
+            break;
         }
-        if ((it->list == LIST_EXACT || it->list == LIST_NAME) && e->count[LIST_EXACT] == 0 && !e->named)
-            b->name_n++; /* its whole name goes to the name table */
-        if (it->list == LIST_NAME)
-            e->named = true;
+    }
+    if (r == NULL) {
+        uint32_t index = b->name_n++;
+        r = &b->names_built[index];
+        r->text = it->text;
+        r->len = len;
+        r->at = it->key_at;
+        slots[slot].hash = it->hash;
+        slots[slot].index1 = index + 1;
+    }
+    r->count += it->list == LIST_EXACT;
+    it->slot = (uint32_t)(r - b->names_built);
+}
+
+static void insert_items(builder *b)
+{
+    for (size_t i = 0; i < b->item_n; i++) {
+        if (item_is_name(&b->items[i]))
+            insert_name(b, &b->items[i]);
         else
-            e->count[it->list]++;
-        it->slot = (uint32_t)(e - b->entries);
+            insert_key(b, &b->items[i]);
     }
     b->set->stats.entries = b->entry_n;
 }
@@ -609,20 +688,23 @@ static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob
     o->star_only = glob_star_only(in->text + name_at, name_len);
 }
 
-/* Owner lists and other-pattern lists, laid out entry by entry. */
+/* Owner lists (the entries' prefix patterns, then the names') and the
+ * other patterns, laid out record by record, sorted. */
 static void fill_lists(builder *b)
 {
-    glob_entry *lists = b->entries;
     uint32_t owners_n = 0, others_n = 0;
-    for (uint32_t s = 0; s < b->entry_n; s++) {
-        glob_entry *e = &lists[s];
-        e->start[LIST_EXACT] = owners_n;
-        owners_n += e->count[LIST_EXACT];
-        e->start[LIST_PREFIX] = owners_n;
-        owners_n += e->count[LIST_PREFIX];
-        e->start[LIST_OTHER] = others_n;
-        others_n += e->count[LIST_OTHER];
-        memset(e->count, 0, sizeof e->count);
+    for (uint32_t i = 0; i < b->entry_n; i++) {
+        glob_entry *e = &b->entries[i];
+        e->prefix_start = owners_n;
+        owners_n += e->prefix_count;
+        e->other_start = others_n;
+        others_n += e->other_count;
+        e->prefix_count = e->other_count = 0;
+    }
+    for (uint32_t i = 0; i < b->name_n; i++) {
+        b->names_built[i].start = owners_n;
+        owners_n += b->names_built[i].count;
+        b->names_built[i].count = 0;
     }
     uint32_t *owners = arena_array_raw(b, owners_n, sizeof *owners, _Alignof(uint32_t));
     glob_other *others = arena_array_raw(b, others_n, sizeof *others, _Alignof(glob_other));
@@ -631,20 +713,21 @@ static void fill_lists(builder *b)
         if (it->list == LIST_NAME)
             continue;
         const glob_input *in = &b->inputs[it->input];
-        glob_entry *e = &lists[it->slot];
-        uint32_t at = e->start[it->list] + e->count[it->list]++;
-        if (it->list != LIST_OTHER) {
-            owners[at] = in->owner;
-            continue;
+        if (it->list == LIST_EXACT) {
+            name_build *r = &b->names_built[it->slot];
+            owners[r->start + r->count++] = in->owner;
+        } else if (it->list == LIST_PREFIX) {
+            glob_entry *e = &b->entries[it->slot];
+            owners[e->prefix_start + e->prefix_count++] = in->owner;
+        } else if (others != NULL) {
+            glob_entry *e = &b->entries[it->slot];
+            prepare_other(b, in, it->key_at, &others[e->other_start + e->other_count++]);
         }
-        if (others != NULL)
-            prepare_other(b, in, it->key_at, &others[at]);
     }
-    for (uint32_t s = 0; s < b->entry_n && !b->failed; s++) {
-        glob_entry *e = &lists[s];
-        for (int k = LIST_EXACT; k <= LIST_PREFIX; k++)
-            e->count[k] = sort_unique(owners + e->start[k], e->count[k]);
-    }
+    for (uint32_t i = 0; i < b->entry_n && !b->failed; i++)
+        b->entries[i].prefix_count = sort_unique(owners + b->entries[i].prefix_start, b->entries[i].prefix_count);
+    for (uint32_t i = 0; i < b->name_n && !b->failed; i++)
+        b->names_built[i].count = sort_unique(owners + b->names_built[i].start, b->names_built[i].count);
     b->set->owners = owners;
     b->set->others = others;
 }
@@ -661,8 +744,9 @@ static void count_lists(builder *b)
 
 static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
                          size_t len, sink *out);
+static inline void emit(sink *out, const uint32_t *owners, uint32_t count);
 
-#define COMPLETE_MAX_SPANS 256u      /* an entry with more probes instead */
+#define COMPLETE_MAX_SPANS 256u      /* a name with more probes instead */
 #define COMPLETE_MAX_OWNERS 65536u
 
 typedef struct u32_vec {
@@ -686,14 +770,12 @@ static bool vec_reserve(u32_vec *vec, size_t more)
 }
 
 /* The union of the spans, sorted, appended to vec; false when it would
- * be too long (the entry then probes at match time). */
+ * be too long (the name then probes at match time). */
 static bool append_union(u32_vec *vec, const glob_span *spans, size_t n)
 {
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += spans[i].count;
-    if (total == 0)
-        return true; /* an empty answer: the entry probes (and finds nothing) */
     if (total > COMPLETE_MAX_OWNERS || !vec_reserve(vec, total))
         return false;
     uint32_t *at = vec->v + vec->n;
@@ -705,74 +787,36 @@ static bool append_union(u32_vec *vec, const glob_span *spans, size_t n)
     return true;
 }
 
-/* "vendor:key" of an entry, in a heap buffer that grows as needed. */
-static const char *entry_subject(const glob_vendor *v, const glob_entry *e, char **buf, size_t *cap)
-{
-    size_t len = v->key_len + 1 + e->key_len;
-    if (len > *cap) {
-        char *bigger = realloc(*buf, len);
-        if (bigger == NULL)
-            return NULL;
-        *buf = bigger;
-        *cap = len;
-    }
-    memcpy(*buf, v->key, v->key_len);
-    (*buf)[v->key_len] = ':';
-    memcpy(*buf + v->key_len + 1, e->key, e->key_len);
-    return *buf;
-}
-
-/* The complete answer of every entry with exact names, as one sorted
- * owner list: what the vendor's entries say about a request "vendor:key"
- * (the key is folded; case never changes an action's matches). */
-static void complete_entries(builder *b)
+/* The complete answer of every name: its own owners when the set has no
+ * prefix or other pattern of its vendor, else their union with what the
+ * vendor's keys say (case never changes an action's matches). */
+static void complete_names(builder *b)
 {
     glob_set *set = b->set;
     glob_span spans[COMPLETE_MAX_SPANS];
     u32_vec all = {NULL, 0, 0};
-    char *buf = NULL;
-    size_t buf_cap = 0;
-    for (uint32_t i = 0; i < b->entry_n && !b->failed; i++) {
-        const glob_entry *e = &set->entries[i];
-        const glob_vendor *v = &set->vendors[e->vendor];
-        /* without prefix or other patterns an exact entry's own lists are
-         * already its complete answer */
-        if (v->lengths == 0 || (e->count[LIST_EXACT] == 0 && !e->named))
+    for (uint32_t i = 0; i < b->name_n && !b->failed; i++) {
+        name_build *r = &b->names_built[i];
+        const vendor_build *vb = vendor_known(b, r->text, r->at - 1);
+        if (vb == NULL || vb->lengths == 0) {
+            r->answered = r->own_answer = true;
             continue;
-        const char *subject = entry_subject(v, e, &buf, &buf_cap);
-        if (subject == NULL)
-            break;
+        }
         sink out = {spans, NULL, COMPLETE_MAX_SPANS, 0};
-        match_vendor(set, v, subject, v->key_len + 1, v->key_len + 1 + e->key_len, &out);
+        emit(&out, set->owners + r->start, r->count);
+        match_vendor(set, &set->vendors[vb->slot], r->text, r->at, r->len, &out);
         size_t before = all.n;
         if (out.n > COMPLETE_MAX_SPANS || !append_union(&all, spans, out.n))
             continue;
-        b->answer_start[i] = (uint32_t)before;
-        b->answer_count[i] = (uint32_t)(all.n - before);
+        r->answered = true;
+        r->answer_start = (uint32_t)before;
+        r->answer_count = (uint32_t)(all.n - before);
     }
     uint32_t *complete = arena_array_raw(b, all.n, sizeof *complete, _Alignof(uint32_t));
     if (complete != NULL && all.n != 0)
         memcpy(complete, all.v, all.n * sizeof *complete);
     set->complete = complete;
     free(all.v);
-    free(buf);
-}
-
-/* Where an entry's complete answer is, if it has one: its own exact list
- * when its vendor has no prefix or other patterns, else complete[]. */
-static bool entry_answer(const builder *b, uint32_t index, const uint32_t **owners,
-                         uint32_t *count)
-{
-    const glob_set *set = b->set;
-    const glob_entry *e = &set->entries[index];
-    if (set->vendors[e->vendor].lengths == 0 && e->count[LIST_EXACT] != 0) {
-        *owners = set->owners + e->start[LIST_EXACT];
-        *count = e->count[LIST_EXACT];
-        return true;
-    }
-    *owners = set->complete + b->answer_start[index];
-    *count = b->answer_count[index];
-    return b->answer_start[index] != NO_ENTRY;
 }
 
 /* The entries, now complete, into the arena. */
@@ -784,63 +828,24 @@ static void store_entries(builder *b)
     b->set->entries = entries;
 }
 
-/* The name table: the whole name of every entry with exact names (or a
- * precomputed name), so that matching a name the set lists skips the
- * vendor lookup and most probes. Its keys are the names as first
- * written, zero padded, in one block: requests usually spell a name as
- * policies and the catalog do, and then compare without folding. */
+/* The name records into the arena. Their keys are the names as first
+ * written: requests usually spell a name as policies and the catalog do,
+ * and then compare without folding. */
 static void store_names(builder *b)
 {
     glob_set *set = b->set;
-    uint32_t cap = capacity_for(b->name_n), n = 0;
-    glob_slot *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_slot));
     glob_name *names = arena_array_raw(b, b->name_n + 1, sizeof *names, _Alignof(glob_name));
-    if (b->failed)
-        return;
-    for (uint32_t i = 0; i < b->entry_n; i++) {
-        const glob_entry *e = &set->entries[i];
-        if (e->count[LIST_EXACT] == 0 && !e->named)
-            continue;
-        uint32_t len = set->vendors[e->vendor].key_len + 1 + e->key_len;
-        glob_name *g = &names[n++];
-        g->key = b->spellings[i];
-        g->len = len;
-        g->entry = entry_answer(b, i, &g->owners, &g->count) ? NO_ENTRY : i;
-        uint32_t hash = name_hash(g->key, len), slot = hash & (cap - 1);
-        while (slots[slot].index1 != 0)
-            slot = (slot + 1) & (cap - 1);
-        slots[slot].hash = hash;
-        slots[slot].index1 = n;
+    for (uint32_t i = 0; names != NULL && i < b->name_n; i++) {
+        const name_build *r = &b->names_built[i];
+        glob_name *g = &names[i];
+        g->key = r->text;
+        g->len = r->len;
+        g->complete = r->answered;
+        bool own = !r->answered || r->own_answer;
+        g->owners = own ? set->owners + r->start : set->complete + r->answer_start;
+        g->count = own ? r->count : r->answer_count;
     }
-    set->name_slots = slots;
-    set->name_mask = cap - 1;
     set->names = names;
-}
-
-/* A name to precompute, kept only when the set has its vendor and that
- * vendor has prefix or other patterns (else one probe answers anyway). */
-static void classify_name(builder *b, iam_str name)
-{
-    const char *colon = name.len ? memchr(name.ptr, ':', name.len) : NULL;
-    if (colon == NULL)
-        return;
-    size_t vendor_len = (size_t)(colon - name.ptr), at = vendor_len + 1;
-    uint32_t slot = *vendor_slot(b, name.ptr, vendor_len, hash_of(name.ptr, vendor_len));
-    if (slot == 0)
-        return;
-    vendor_build *v = &b->vendors[slot - 1];
-    if (v->lengths == 0 || memchr(name.ptr + at, '*', name.len - at) ||
-        memchr(name.ptr + at, '?', name.len - at))
-        return;
-    item *it = &b->items[b->item_n++];
-    memset(it, 0, sizeof *it);
-    it->vendor = slot - 1;
-    it->key_at = (uint32_t)at;
-    it->key = name.ptr + at;
-    it->key_len = (uint32_t)(name.len - at);
-    it->hash = hash_of(it->key, it->key_len);
-    it->list = LIST_NAME;
-    v->exact = true;
 }
 
 static void compile_actions(builder *b)
@@ -852,7 +857,7 @@ static void compile_actions(builder *b)
     store_vendors(b);
     if (b->failed)
         return;
-    insert_keys(b);
+    insert_items(b);
     fold_keys(b);
     if (b->failed)
         return;
@@ -860,7 +865,7 @@ static void compile_actions(builder *b)
     if (!b->failed)
         store_entries(b);
     if (!b->failed)
-        complete_entries(b);
+        complete_names(b);
     if (!b->failed)
         store_names(b);
     count_lists(b);
@@ -912,22 +917,21 @@ static bool builder_start(builder *b)
     size_t n = b->count + 1, m = n + b->name_count;
     b->vendor_slot_mask = capacity_for(n) - 1;
     size_t slots = (size_t)b->vendor_slot_mask + 1;
-    size_t total = scratch_size(m * sizeof *b->items) + scratch_size(m * sizeof *b->spellings) +
-                   2 * scratch_size(m * sizeof(uint32_t)) + scratch_size(m * sizeof *b->entries) +
+    size_t total = scratch_size(m * sizeof *b->items) + scratch_size(m * sizeof *b->names_built) +
+                   scratch_size(m * sizeof *b->entries) +
                    scratch_size(n * sizeof *b->always) + scratch_size(n * sizeof *b->vendors) +
                    scratch_size(slots * sizeof *b->vendor_slots);
     char *at = b->scratch = malloc(total);
     if (at == NULL)
         return false;
     b->items = carve(&at, m * sizeof *b->items);
-    b->spellings = carve(&at, m * sizeof *b->spellings);
-    b->answer_start = carve(&at, m * sizeof(uint32_t));
-    b->answer_count = carve(&at, m * sizeof(uint32_t));
+    b->names_built = carve(&at, m * sizeof *b->names_built);
     b->entries = carve(&at, m * sizeof *b->entries);
     b->always = carve(&at, n * sizeof *b->always);
     b->vendors = carve(&at, n * sizeof *b->vendors);
     b->vendor_slots = carve(&at, slots * sizeof *b->vendor_slots);
     memset(b->entries, 0, m * sizeof *b->entries);
+    memset(b->names_built, 0, m * sizeof *b->names_built);
     memset(b->vendor_slots, 0, slots * sizeof *b->vendor_slots);
     return true;
 }
@@ -1075,14 +1079,10 @@ static bool other_matches(const glob_other *o, const char *s, size_t at, size_t 
 static void emit_entry(const glob_set *set, const glob_entry *e, const char *s, size_t at,
                        size_t len, size_t s_len, sink *out)
 {
-    const glob_entry *l = e;
-    bool whole = at + len == s_len;
-    if (whole)
-        emit(out, set->owners + l->start[LIST_EXACT], l->count[LIST_EXACT]);
-    if (l->count[LIST_PREFIX] != 0 && glob_cut_ok(s, at + len, s_len))
-        emit(out, set->owners + l->start[LIST_PREFIX], l->count[LIST_PREFIX]);
-    for (uint32_t i = 0; i < l->count[LIST_OTHER]; i++) {
-        const glob_other *o = &set->others[l->start[LIST_OTHER] + i];
+    if (e->prefix_count != 0 && glob_cut_ok(s, at + len, s_len))
+        emit(out, set->owners + e->prefix_start, e->prefix_count);
+    for (uint32_t i = 0; i < e->other_count; i++) {
+        const glob_other *o = &set->others[e->other_start + i];
         if (other_matches(o, s, at, s_len))
             emit(out, &o->owner, 1);
     }
@@ -1112,16 +1112,14 @@ static void match_shorter_keys(const glob_set *set, const glob_vendor *v, const 
     }
 }
 
-/* The action s (its name starts at `at`) against vendor v's entries, as
- * compile computes complete answers (the name table does not exist yet). */
+/* The action s (its name starts at `at`) against vendor v's keys: the
+ * key equal to the whole name, then the shorter ones. */
 static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
                          size_t len, sink *out)
 {
     size_t name = len - at;
-    if (v->exact || (name <= MAX_PREFIX && ((v->lengths >> name) & 1))) {
-        prefix_hasher whole;
-        hasher_start(&whole, s, at, len);
-        const glob_entry *e = entry_find(set, v, s, at, name, hasher_at(&whole, name), len);
+    if (name <= MAX_PREFIX && ((v->lengths >> name) & 1)) {
+        const glob_entry *e = entry_find(set, v, s, at, name, hash_of(s + at, name), len);
         if (e != NULL)
             emit_entry(set, e, s, at, name, len, out);
     }
@@ -1142,39 +1140,31 @@ static inline const glob_name *name_find(const glob_set *set, const char *s, siz
     }
 }
 
-/* The action s, whose name-table slot (or NULL) holds no complete answer:
- * the entry of the whole name, then the vendor's shorter keys. */
-static void match_action_keys(const glob_set *set, const char *s, size_t len,
-                              const glob_name *named, sink *out)
+/* The action s against the key table (prefix and other patterns). */
+static void match_action_keys(const glob_set *set, const char *s, size_t len, sink *out)
 {
     const char *colon = memchr(s, ':', len);
     if (colon == NULL)
         return;
     size_t at = (size_t)(colon - s) + 1;
     const glob_vendor *v = vendor_find(set, s, at - 1, len);
-    if (v == NULL)
-        return;
-    size_t name = len - at;
-    const glob_entry *whole = NULL; /* the entry whose key is the whole name */
-    if (named != NULL)
-        whole = &set->entries[named->entry];
-    else if (name <= MAX_PREFIX && ((v->lengths >> name) & 1)) /* only prefix or other patterns */
-        whole = entry_find(set, v, s, at, name, hash_of(s + at, name), len);
-    if (whole != NULL)
-        emit_entry(set, whole, s, at, name, len, out);
-    match_shorter_keys(set, v, s, at, len, out);
+    if (v != NULL)
+        match_vendor(set, v, s, at, len, out);
 }
 
-/* One probe of the name table answers a name the set lists exactly. */
+/* One probe of the name table answers a name the set lists exactly;
+ * other names go on to the key table. */
 static inline void match_action(const glob_set *set, const char *s, size_t len, sink *out)
 {
     if (set->names == NULL)
-        return; /* no keys: "*" alone, or nothing */
+        return; /* no patterns but "*" */
     const glob_name *named = name_find(set, s, len);
-    if (named != NULL && named->entry == NO_ENTRY)
+    if (named != NULL) {
         emit(out, named->owners, named->count);
-    else
-        match_action_keys(set, s, len, named, out);
+        if (named->complete)
+            return;
+    }
+    match_action_keys(set, s, len, out);
 }
 
 static void match_resource(const glob_set *set, const char *s, size_t len, sink *out)
