@@ -586,6 +586,7 @@ static void insert_key(builder *b, item *it)
     if (e == NULL) {
         uint32_t index = b->entry_n++;
         e = &b->entries[index];
+        memset(e, 0, sizeof *e);
         e->key = key; /* as written until fold_keys */
         e->key_len = it->key_len;
         e->vendor = vendor;
@@ -617,6 +618,7 @@ static void insert_name(builder *b, item *it)
     if (r == NULL) {
         uint32_t index = b->name_n++;
         r = &b->names_built[index];
+        memset(r, 0, sizeof *r);
         r->text = it->text;
         r->len = len;
         r->at = it->key_at;
@@ -795,9 +797,11 @@ static void complete_names(builder *b)
     glob_set *set = b->set;
     glob_span spans[COMPLETE_MAX_SPANS];
     u32_vec all = {NULL, 0, 0};
+    const vendor_build *vb = NULL; /* the previous name's vendor, often this one's */
     for (uint32_t i = 0; i < b->name_n && !b->failed; i++) {
         name_build *r = &b->names_built[i];
-        const vendor_build *vb = vendor_known(b, r->text, r->at - 1);
+        if (vb == NULL || vb->len != r->at - 1 || !text_equals_folded(vb->text, r->text, vb->len))
+            vb = vendor_known(b, r->text, r->at - 1);
         if (vb == NULL || vb->lengths == 0) {
             r->answered = r->own_answer = true;
             continue;
@@ -930,8 +934,6 @@ static bool builder_start(builder *b)
     b->always = carve(&at, n * sizeof *b->always);
     b->vendors = carve(&at, n * sizeof *b->vendors);
     b->vendor_slots = carve(&at, slots * sizeof *b->vendor_slots);
-    memset(b->entries, 0, m * sizeof *b->entries);
-    memset(b->names_built, 0, m * sizeof *b->names_built);
     memset(b->vendor_slots, 0, slots * sizeof *b->vendor_slots);
     return true;
 }
