@@ -13,22 +13,47 @@
 #include "glob.h"
 #include "glob_words.h"
 
-static size_t first_wildcard(const char *s, size_t n)
+typedef struct pattern_scan {
+    size_t literal;               /* bytes before the first wildcard */
+    size_t fold;                  /* the fifth colon before it, else literal */
+    bool star_only;               /* glob_star_only */
+} pattern_scan;
+
+/* One pass over a Resource pattern. */
+static pattern_scan scan_pattern(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == '*' || s[i] == '?')
-            return i;
-    return n;
+    pattern_scan p = {n, SIZE_MAX, true};
+    unsigned colons = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        p.star_only &= c != '?' && c < 0x80;
+        if (p.literal != n)
+            continue;
+        if (c == '*' || c == '?')
+            p.literal = i;
+        else if (c == ':' && ++colons == 5)
+            p.fold = i;
+    }
+    if (p.fold > p.literal)
+        p.fold = p.literal;
+    return p;
 }
 
-/* The index of the fifth colon in s[0, n), or n when there are fewer. */
-static size_t fifth_colon(const char *s, size_t n)
+/* The literal bytes, ASCII lower-cased before fold, zero padded. */
+static void copy_literal(char *lit, const char *text, size_t literal, size_t fold, size_t padded)
 {
-    unsigned colons = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == ':' && ++colons == 5)
-            return i;
-    return n;
+    size_t i = 0;
+    for (; i + 8 <= fold; i += 8) {
+        uint64_t w;
+        memcpy(&w, text + i, 8);
+        w = text_fold8(w);
+        memcpy(lit + i, &w, 8);
+    }
+    for (; i < fold; i++)
+        lit[i] = (char)text_lower_ascii((unsigned char)text[i]);
+    if (literal > fold)
+        memcpy(lit + fold, text + fold, literal - fold);
+    memset(lit + literal, 0, padded - literal);
 }
 
 static bool only_stars(const char *s, size_t n)
@@ -92,8 +117,8 @@ static bool prepare_rest(iam_arena *arena, const char *text, size_t len, glob_re
 bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_resource *out)
 {
     memset(out, 0, sizeof *out);
-    size_t literal = first_wildcard(text, len);
-    size_t fold = fifth_colon(text, literal);
+    pattern_scan scan = scan_pattern(text, len);
+    size_t literal = scan.literal, fold = scan.fold;
     bool six_fields = fold < literal;
     size_t padded = (literal + 7) / 8 * 8;
     char *copy = arena_alloc(arena, len + padded + 1, 8);
@@ -101,9 +126,7 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
         return false;
     char *lit = copy; /* first: its words stay 8-aligned */
     char *whole = copy + padded;
-    memset(lit, 0, padded);
-    for (size_t i = 0; i < literal; i++)
-        lit[i] = (char)(i < fold ? text_lower_ascii((unsigned char)text[i]) : (unsigned char)text[i]);
+    copy_literal(lit, text, literal, fold, padded);
     if (len != 0)
         memcpy(whole, text, len);
     whole[len] = '\0';
@@ -120,7 +143,7 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
         out->shape = GLOB_RESOURCE_PREFIX;
     else
         out->shape = GLOB_RESOURCE_GENERAL;
-    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && glob_star_only(text, len);
+    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && scan.star_only;
     return !out->star_only || prepare_rest(arena, text, len, out);
 }
 
