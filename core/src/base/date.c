@@ -161,10 +161,38 @@ static bool all_digits(const char *s, size_t len)
     return len > 0;
 }
 
+/* The two digits at s as a number, or -1. */
+static int two_digits(const char *s)
+{
+    unsigned hi = (unsigned)(s[0] - '0'), lo = (unsigned)(s[1] - '0');
+    return hi < 10u && lo < 10u ? (int)(hi * 10 + lo) : -1;
+}
+
+/* The usual request form, "YYYY-MM-DDThh:mm:ssZ" exactly, without the
+ * cursor; false for anything else, which parse_iso then decides. */
+static bool parse_utc_seconds(const char *s, size_t len, date_instant *out)
+{
+    if (len != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+        s[19] != 'Z')
+        return false;
+    int century = two_digits(s), year = two_digits(s + 2), m = two_digits(s + 5), d = two_digits(s + 8);
+    int hh = two_digits(s + 11), mi = two_digits(s + 14), ss = two_digits(s + 17);
+    if ((century | year | d | hh | mi | ss) < 0 || m < 1 || m > 12 || hh > 23 || mi > 59 || ss > 59)
+        return false;
+    int y = century * 100 + year;
+    if (d < 1 || d > days_in_month(y, m))
+        return false;
+    out->millis = (days_from_civil(y, m, d) * 86400 + hh * 3600 + mi * 60 + ss) * 1000;
+    out->nanos = 0;
+    return true;
+}
+
 bool date_parse(const char *text, size_t len, date_instant *out)
 {
     if (text == NULL || len == 0)
         return false;
+    if (parse_utc_seconds(text, len, out))
+        return true;
     if (all_digits(text, len))
         return parse_epoch(text, len, out);
     return parse_iso(text, len, out);

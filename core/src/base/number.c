@@ -65,20 +65,25 @@ int decimal_compare(const decimal *a, const decimal *b)
     return a->negative ? -m : m;
 }
 
+/* Whether s[0, n) spells word (lower case letters) in any case: for a
+ * letter, c | 0x20 equals it only when c is that letter, in either case. */
+static bool spells_ignoring_case(const char *s, const char *word, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] | 0x20u) != (unsigned char)word[i])
+            return false;
+    return true;
+}
+
 bool bool_parse(const char *text, size_t len, bool *out)
 {
-    static const char *const words[2] = {"false", "true"};
-    for (int w = 0; w < 2; w++) {
-        size_t n = strlen(words[w]);
-        if (len != n)
-            continue;
-        size_t i = 0;
-        while (i < n && text_lower_ascii((unsigned char)text[i]) == words[w][i])
-            i++;
-        if (i == n) {
-            *out = w == 1;
-            return true;
-        }
+    if (len == 4 && spells_ignoring_case(text, "true", 4)) {
+        *out = true;
+        return true;
+    }
+    if (len == 5 && spells_ignoring_case(text, "false", 5)) {
+        *out = false;
+        return true;
     }
     return false;
 }

@@ -55,11 +55,7 @@ static bool compile_conditions(compile_ctx *cc, const iam_statement *st, bool va
             if (values == NULL)
                 return false;
         }
-        for (uint32_t v = 0; v < ast->values.count; v++)
-            condition_compile_value((iam_condition_op)ast->op, &ast->values.items[v], variables,
-                                    &values[v]);
-        conds[c].ast = ast;
-        conds[c].values = values;
+        condition_compile(ast, variables, values, &conds[c]);
         conds[c].key_slot = key_slot(cc, ast->key);
         conds[c].key_folded = text_folded_copy(cc->arena, ast->key.ptr, ast->key.len);
         if (conds[c].key_folded == NULL)
