@@ -77,10 +77,27 @@ static uint8_t order_accepts(iam_condition_op op)
     }
 }
 
-void condition_compile(const iam_condition *ast, bool variables, compiled_value *values,
-                       compiled_condition *out)
+/* 0x20 at each letter of the folded key (where a request key may differ
+ * from it in case), zero elsewhere and in the padding. */
+static const char *key_case_bits(iam_arena *arena, const char *folded, size_t n)
+{
+    size_t padded = (n + 8) / 8 * 8; /* as text_folded_copy */
+    char *bits = arena_alloc(arena, padded, 8);
+    if (bits == NULL)
+        return NULL;
+    for (size_t i = 0; i < padded; i++)
+        bits[i] = (char)(folded[i] >= 'a' && folded[i] <= 'z' ? 0x20 : 0);
+    return bits;
+}
+
+bool condition_compile(iam_arena *arena, const iam_condition *ast, bool variables,
+                       compiled_value *values, compiled_condition *out)
 {
     memset(out, 0, sizeof *out);
+    out->key_folded = text_folded_copy(arena, ast->key.ptr, ast->key.len);
+    out->key_case = out->key_folded ? key_case_bits(arena, out->key_folded, ast->key.len) : NULL;
+    if (out->key_case == NULL)
+        return false;
     iam_condition_op op = (iam_condition_op)ast->op;
     family f = family_of(op);
     out->ast = ast;
@@ -99,6 +116,7 @@ void condition_compile(const iam_condition *ast, bool variables, compiled_value 
         out->variables |= values[v].variables;
         out->all_parsed &= values[v].parsed;
     }
+    return true;
 }
 
 /* ---- comparisons of one request value with one policy value ---- */
@@ -381,34 +399,50 @@ bool context_key_equals(iam_str a, iam_str b)
     }
 }
 
-/* Whether the request key k equals the folded, zero-padded key. */
-static bool equals_folded_key(iam_str k, const char *folded)
+static uint64_t load8(const char *p)
 {
-    size_t n = k.len;
-    if (n < 8) {
-        for (size_t i = 0; i < n; i++)
-            if (text_lower_ascii((unsigned char)k.ptr[i]) != (unsigned char)folded[i])
-                return false;
-        return true;
-    }
-    for (size_t i = 0;; i += 8) { /* the last word overlaps its predecessor */
-        size_t at = i + 8 <= n ? i : n - 8;
-        uint64_t x, y;
-        memcpy(&x, k.ptr + at, 8);
-        memcpy(&y, folded + at, 8);
-        if (text_fold8(x) != y)
-            return false;
-        if (at + 8 == n)
-            return true;
-    }
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
 }
 
-const iam_context_entry *context_find_folded(const iam_request *request, const char *key,
-                                             size_t key_len)
+/* The bits of request key word x that differ from the condition's key at
+ * byte `at`, but for the case of letters. */
+static uint64_t key_word_differs(uint64_t x, const compiled_condition *c, size_t at)
 {
-    for (uint32_t i = 0; i < request->context_count; i++)
-        if (request->context[i].key.len == key_len && equals_folded_key(request->context[i].key, key))
-            return &request->context[i];
+    return (x ^ load8(c->key_folded + at)) & ~load8(c->key_case + at);
+}
+
+/* A key shorter than a word, zero padded as the condition's is. */
+static bool short_key_names(iam_str k, const compiled_condition *c)
+{
+    char word[8] = {0};
+    if (k.len != 0)
+        memcpy(word, k.ptr, k.len);
+    return key_word_differs(load8(word), c, 0) == 0;
+}
+
+/* Whether the request key k (as long as the condition's) names it,
+ * ignoring ASCII case (spec §3.2): whole words, the last one overlapping
+ * its predecessor. */
+static bool key_names(iam_str k, const compiled_condition *c)
+{
+    size_t n = k.len;
+    if (n < 8)
+        return short_key_names(k, c);
+    for (size_t at = 0; at + 8 < n; at += 8)
+        if (key_word_differs(load8(k.ptr + at), c, at) != 0)
+            return false;
+    return key_word_differs(load8(k.ptr + n - 8), c, n - 8) == 0;
+}
+
+static const iam_context_entry *context_find_key(const iam_request *request,
+                                                 const compiled_condition *c)
+{
+    const iam_context_entry *e = request->context, *end = e + request->context_count;
+    for (; e < end; e++) /* length first: no call for most */
+        if (e->key.len == c->key_len && key_names(e->key, c))
+            return e;
     return NULL;
 }
 
@@ -428,10 +462,10 @@ static const iam_context_entry *find_entry(const compiled_condition *c, const ia
     unsigned slot = c->key_slot;
     if (slot >= KEY_SLOTS) {
         *own = NULL;
-        return context_find_folded(request, c->key_folded, c->key_len);
+        return context_find_key(request, c);
     }
     if (!(cache->entries_known & (1u << slot))) {
-        cache->entries[slot] = context_find_folded(request, c->key_folded, c->key_len);
+        cache->entries[slot] = context_find_key(request, c);
         cache->first[slot].family = FAMILY_NONE;
         cache->entries_known |= (uint8_t)(1u << slot);
     }

@@ -36,8 +36,9 @@ typedef struct compiled_value {
  * from them, so that a condition is read from one place. */
 typedef struct compiled_condition {
     const compiled_value *values;   /* parallel to ast->values.items */
-    const char *key_folded;         /* the key in ASCII lower case, zero padded
-                                       to whole 8-byte words */
+    const char *key_folded;         /* in ASCII lower case, zero padded to
+                                       whole 8-byte words */
+    const char *key_case;           /* the same layout: 0x20 at each letter */
     size_t key_len;
     uint32_t value_count;
     uint8_t op;                     /* iam_condition_op */
@@ -118,9 +119,6 @@ IAM_INTERNAL size_t variables_resource_part(iam_str pattern);
 IAM_INTERNAL bool variables_present(iam_str s);
 
 IAM_INTERNAL const iam_context_entry *context_find(const iam_request *request, iam_str key);
-/* The same, for a key already folded and zero padded (key_len bytes). */
-IAM_INTERNAL const iam_context_entry *context_find_folded(const iam_request *request,
-                                                          const char *key, size_t key_len);
 /* Context key names compare ignoring ASCII case (spec §3.2). */
 IAM_INTERNAL bool context_key_equals(iam_str a, iam_str b);
 
@@ -153,10 +151,10 @@ typedef struct parsed_cache {
 IAM_INTERNAL bool condition_holds(const compiled_condition *c, const iam_request *request,
                                   parsed_cache *cache, bool *missing);
 
-/* Compiles a condition's operator and values (compile time): everything
- * but its key's slot and folded copy. values has ast->values.count items;
- * variables: the policy's version enables substitution. */
-IAM_INTERNAL void condition_compile(const iam_condition *ast, bool variables, compiled_value *values,
-                                    compiled_condition *out);
+/* Compiles a condition (compile time): everything but its key's slot.
+ * values has ast->values.count items; variables: the policy's version
+ * enables substitution. False when the arena is full. */
+IAM_INTERNAL bool condition_compile(iam_arena *arena, const iam_condition *ast, bool variables,
+                                    compiled_value *values, compiled_condition *out);
 
 #endif /* IAMGATE_CORE_EVAL_EVAL_INTERNAL_H */
