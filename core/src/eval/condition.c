@@ -77,6 +77,14 @@ static uint8_t order_accepts(iam_condition_op op)
     }
 }
 
+static bool is_typed(const compiled_condition *c)
+{
+    switch ((family)c->family) {
+    case FAMILY_NUMERIC: case FAMILY_DATE: case FAMILY_IP: case FAMILY_BOOL: return !c->variables;
+    default: return false;
+    }
+}
+
 /* 0x20 at each letter of the folded key (where a request key may differ
  * from it in case), zero elsewhere and in the padding. */
 static const char *key_case_bits(iam_arena *arena, const char *folded, size_t n)
@@ -116,6 +124,7 @@ bool condition_compile(iam_arena *arena, const iam_condition *ast, bool variable
         out->variables |= values[v].variables;
         out->all_parsed &= values[v].parsed;
     }
+    out->single_typed = is_typed(out) && out->qualifier == IAM_QUALIFIER_NONE;
     return true;
 }
 
@@ -357,14 +366,6 @@ static bool match_each(const compiled_condition *c, const request_value *rv,
     return c->negated;
 }
 
-static bool is_typed(const compiled_condition *c)
-{
-    switch ((family)c->family) {
-    case FAMILY_NUMERIC: case FAMILY_DATE: case FAMILY_IP: case FAMILY_BOOL: return !c->variables;
-    default: return false;
-    }
-}
-
 static bool match_one(const compiled_condition *c, const request_value *rv, const iam_request *request)
 {
     return is_typed(c) ? match_typed(c, rv) : match_each(c, rv, request);
@@ -505,12 +506,10 @@ static bool absent_holds(const compiled_condition *c)
     return c->negated;
 }
 
-bool condition_holds(const compiled_condition *c, const iam_request *request,
-                     parsed_cache *cache, bool *missing)
+/* The condition against its key's context entry e (NULL: absent). */
+static bool holds_for_entry(const compiled_condition *c, const iam_context_entry *e, parsed_value *own,
+                            const iam_request *request, parsed_cache *cache)
 {
-    parsed_value *own;
-    const iam_context_entry *e = find_entry(c, request, cache, &own);
-    *missing = e == NULL;
     if (c->op == IAM_OP_NULL)
         return null_holds(c, e);
     if (e == NULL)
@@ -530,4 +529,45 @@ bool condition_holds(const compiled_condition *c, const iam_request *request,
         all &= hit;
     }
     return c->qualifier == IAM_QUALIFIER_FOR_ANY_VALUE ? any : all;
+}
+
+/* The same for a typed operator without a set qualifier (see single_typed). */
+static bool single_typed_holds(const compiled_condition *c, const iam_context_entry *e, parsed_value *own,
+                               parsed_cache *cache)
+{
+    if (e == NULL)
+        return absent_holds(c);
+    if (e->multi || e->count != 1)
+        return false; /* spec §3.6.4 */
+    request_value rv = {e->values[0], own, cache};
+    return match_typed(c, &rv);
+}
+
+static bool entry_holds(const compiled_condition *c, const iam_context_entry *e, parsed_value *own,
+                        const iam_request *request, parsed_cache *cache)
+{
+    if (c->single_typed)
+        return single_typed_holds(c, e, own, cache);
+    return holds_for_entry(c, e, own, request, cache);
+}
+
+bool condition_holds(const compiled_condition *c, const iam_request *request,
+                     parsed_cache *cache, bool *missing)
+{
+    parsed_value *own;
+    const iam_context_entry *e = find_entry(c, request, cache, &own);
+    *missing = e == NULL;
+    return entry_holds(c, e, own, request, cache);
+}
+
+bool conditions_hold(const compiled_condition *conditions, uint32_t count, const iam_request *request,
+                     parsed_cache *cache)
+{
+    for (const compiled_condition *c = conditions, *end = c + count; c < end; c++) {
+        parsed_value *own;
+        const iam_context_entry *e = find_entry(c, request, cache, &own);
+        if (!entry_holds(c, e, own, request, cache))
+            return false;
+    }
+    return true;
 }

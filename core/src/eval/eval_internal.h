@@ -48,6 +48,9 @@ typedef struct compiled_condition {
     bool negated;                   /* NotEquals, NotLike, NotIpAddress, ... */
     bool variables;                 /* some value is substituted per request */
     bool all_parsed;                /* every value parsed at compile time */
+    bool single_typed;              /* a Numeric, Date, IpAddress or Bool
+                                       operator without variables or set
+                                       qualifier: the usual, fast case */
     uint8_t order_accepts;          /* Numeric/Date: bit 0, 1, 2 for a request
                                        value below, equal to, above one */
     uint8_t key_slot;               /* the set's n-th distinct key (ignoring
@@ -150,6 +153,10 @@ typedef struct parsed_cache {
  * with used = 0 and entries_known = 0 for each decision. */
 IAM_INTERNAL bool condition_holds(const compiled_condition *c, const iam_request *request,
                                   parsed_cache *cache, bool *missing);
+/* Whether all count conditions hold (spec §3.10: AND), stopping at the
+ * first that does not: decisions without an explanation. */
+IAM_INTERNAL bool conditions_hold(const compiled_condition *conditions, uint32_t count,
+                                  const iam_request *request, parsed_cache *cache);
 
 /* Compiles a condition (compile time): everything but its key's slot.
  * values has ast->values.count items; variables: the policy's version
