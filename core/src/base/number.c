@@ -65,23 +65,25 @@ int decimal_compare(const decimal *a, const decimal *b)
     return a->negative ? -m : m;
 }
 
-/* Whether s[0, n) spells word (lower case letters) in any case: for a
- * letter, c | 0x20 equals it only when c is that letter, in either case. */
-static bool spells_ignoring_case(const char *s, const char *word, size_t n)
+/* Four bytes as a word, in memory order. */
+static uint32_t word4(const char *s)
 {
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] | 0x20u) != (unsigned char)word[i])
-            return false;
-    return true;
+    uint32_t x;
+    memcpy(&x, s, 4);
+    return x;
 }
 
+/* Setting the 0x20 bit of a letter gives its lower case, and of no other
+ * byte a lower-case letter: so a word so set equals "true" or "fals" only
+ * when its bytes spell it in some case. */
 bool bool_parse(const char *text, size_t len, bool *out)
 {
-    if (len == 4 && spells_ignoring_case(text, "true", 4)) {
+    const uint32_t case_bits = 0x20202020u;
+    if (len == 4 && (word4(text) | case_bits) == word4("true")) {
         *out = true;
         return true;
     }
-    if (len == 5 && spells_ignoring_case(text, "false", 5)) {
+    if (len == 5 && (word4(text) | case_bits) == word4("fals") && (text[4] | 0x20) == 'e') {
         *out = false;
         return true;
     }
