@@ -48,9 +48,11 @@ typedef struct compiled_condition {
     bool negated;                   /* NotEquals, NotLike, NotIpAddress, ... */
     bool variables;                 /* some value is substituted per request */
     bool all_parsed;                /* every value parsed at compile time */
-    bool single_typed;              /* a Numeric, Date, IpAddress or Bool
-                                       operator without variables or set
-                                       qualifier: the usual, fast case */
+    bool direct;                    /* a Numeric, Date, IpAddress or Bool
+                                       operator with values, without
+                                       variables or set qualifier (and, if
+                                       negated, all values parsed): the
+                                       usual case, with a direct path */
     uint8_t order_accepts;          /* Numeric/Date: bit 0, 1, 2 for a request
                                        value below, equal to, above one */
     uint8_t key_slot;               /* the set's n-th distinct key (ignoring
