@@ -4,6 +4,13 @@
 
 #include "../glob/glob.h"
 
+/* For the few functions kept out of their caller's hot path. */
+#if defined(__GNUC__)
+#define NOT_INLINED __attribute__((noinline))
+#else
+#define NOT_INLINED
+#endif
+
 typedef enum family {
     FAMILY_STRING, FAMILY_NUMERIC, FAMILY_DATE, FAMILY_BOOL, FAMILY_BINARY,
     FAMILY_IP, FAMILY_ARN, FAMILY_NULL,
@@ -274,12 +281,6 @@ static bool order_holds(const compiled_condition *c, int sign)
 
 /* Numeric values apart: the call in their loop would make the other
  * loops, which call nothing, save registers too. */
-#if defined(__GNUC__)
-#define NOT_INLINED __attribute__((noinline))
-#else
-#define NOT_INLINED
-#endif
-
 static NOT_INLINED bool some_number_matches(const compiled_condition *c, const decimal *r)
 {
     for (const compiled_value *v = c->values, *end = v + c->value_count; v < end; v++)
