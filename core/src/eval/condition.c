@@ -283,8 +283,8 @@ static bool order_holds(const compiled_condition *c, int sign)
  * loops, which call nothing, save registers too. */
 static NOT_INLINED bool some_number_matches(const compiled_condition *c, const decimal *r)
 {
-    for (const compiled_value *v = c->values, *end = v + c->value_count; v < end; v++)
-        if (v->parsed && order_holds(c, decimal_compare(r, &v->as.number)))
+    for (uint32_t i = 0; i < c->value_count; i++)
+        if (c->values[i].parsed && order_holds(c, decimal_compare(r, &c->values[i].as.number)))
             return true;
     return false;
 }
@@ -293,6 +293,8 @@ static NOT_INLINED bool some_number_matches(const compiled_condition *c, const d
  * range that did not parse has family 0: it contains no address). */
 static bool some_typed_value_matches(const compiled_condition *c, const parsed_value *r)
 {
+    if (c->value_count == 0)
+        return false; /* (and values is NULL) */
     const compiled_value *v = c->values, *end = v + c->value_count;
     switch ((family)c->family) {
     case FAMILY_IP:
@@ -458,6 +460,8 @@ static bool key_names(iam_str k, const compiled_condition *c)
 static const iam_context_entry *context_find_key(const iam_request *request,
                                                  const compiled_condition *c)
 {
+    if (request->context_count == 0)
+        return NULL; /* (and context may be NULL) */
     const iam_context_entry *e = request->context, *end = e + request->context_count;
     for (; e < end; e++) /* length first: no call for most */
         if (e->key.len == c->key_len && key_names(e->key, c))
@@ -582,7 +586,8 @@ bool condition_holds(const compiled_condition *c, const iam_request *request,
 bool conditions_hold(const compiled_condition *conditions, uint32_t count, const iam_request *request,
                      parsed_cache *cache)
 {
-    for (const compiled_condition *c = conditions, *end = c + count; c < end; c++) {
+    for (uint32_t i = 0; i < count; i++) { /* (conditions is NULL when count is 0) */
+        const compiled_condition *c = &conditions[i];
         parsed_value *own;
         const iam_context_entry *e = find_entry(c, request, cache, &own);
         if (!entry_holds(c, e, own, request, cache))
