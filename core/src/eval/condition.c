@@ -92,16 +92,16 @@ static bool is_typed(const compiled_condition *c)
     }
 }
 
-/* 0x20 at each letter of the folded key (where a request key may differ
- * from it in case), zero elsewhere and in the padding. */
-static const char *key_case_bits(iam_arena *arena, const char *folded, size_t n)
+/* The bits of each byte of the folded key that a request key must match:
+ * all but 0x20 at letters (where it may differ in case); the padding too. */
+static const char *key_match_bits(iam_arena *arena, const char *folded, size_t n)
 {
     size_t padded = (n + 8) / 8 * 8; /* as text_folded_copy */
     char *bits = arena_alloc(arena, padded, 8);
     if (bits == NULL)
         return NULL;
     for (size_t i = 0; i < padded; i++)
-        bits[i] = (char)(folded[i] >= 'a' && folded[i] <= 'z' ? 0x20 : 0);
+        bits[i] = (char)(folded[i] >= 'a' && folded[i] <= 'z' ? 0xDF : 0xFF);
     return bits;
 }
 
@@ -110,8 +110,8 @@ bool condition_compile(iam_arena *arena, const iam_condition *ast, bool variable
 {
     memset(out, 0, sizeof *out);
     out->key_folded = text_folded_copy(arena, ast->key.ptr, ast->key.len);
-    out->key_case = out->key_folded ? key_case_bits(arena, out->key_folded, ast->key.len) : NULL;
-    if (out->key_case == NULL)
+    out->key_bits = out->key_folded ? key_match_bits(arena, out->key_folded, ast->key.len) : NULL;
+    if (out->key_bits == NULL)
         return false;
     iam_condition_op op = (iam_condition_op)ast->op;
     family f = family_of(op);
@@ -431,16 +431,7 @@ static uint64_t load8(const char *p)
  * byte `at`, but for the case of letters. */
 static uint64_t key_word_differs(uint64_t x, const compiled_condition *c, size_t at)
 {
-    return (x ^ load8(c->key_folded + at)) & ~load8(c->key_case + at);
-}
-
-/* A key shorter than a word, zero padded as the condition's is. */
-static bool short_key_names(iam_str k, const compiled_condition *c)
-{
-    char word[8] = {0};
-    if (k.len != 0)
-        memcpy(word, k.ptr, k.len);
-    return key_word_differs(load8(word), c, 0) == 0;
+    return (x ^ load8(c->key_folded + at)) & load8(c->key_bits + at);
 }
 
 /* Whether the request key k (as long as the condition's) names it,
@@ -449,8 +440,12 @@ static bool short_key_names(iam_str k, const compiled_condition *c)
 static bool key_names(iam_str k, const compiled_condition *c)
 {
     size_t n = k.len;
-    if (n < 8)
-        return short_key_names(k, c);
+    if (n < 8) { /* byte by byte */
+        for (size_t i = 0; i < n; i++)
+            if (((unsigned char)k.ptr[i] ^ (unsigned char)c->key_folded[i]) & (unsigned char)c->key_bits[i])
+                return false;
+        return true;
+    }
     for (size_t at = 0; at + 8 < n; at += 8)
         if (key_word_differs(load8(k.ptr + at), c, at) != 0)
             return false;

@@ -38,7 +38,8 @@ typedef struct compiled_condition {
     const compiled_value *values;   /* parallel to ast->values.items */
     const char *key_folded;         /* in ASCII lower case, zero padded to
                                        whole 8-byte words */
-    const char *key_case;           /* the same layout: 0x20 at each letter */
+    const char *key_bits;           /* the same layout: the bits a request key
+                                       must match (all but 0x20 at letters) */
     size_t key_len;
     uint32_t value_count;
     uint8_t op;                     /* iam_condition_op */
