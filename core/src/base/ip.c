@@ -181,8 +181,8 @@ static bool parse_address(const char *s, size_t n, ip_range *out)
     return parse_ipv4(s, n, out->bytes) || parse_ipv6_address(s, n, out);
 }
 
-/* (parse_address again: a dotted quad, the usual request value, then
- * returns without the frame of the IPv6 parser.) */
+/* parse_address written out: a dotted quad, the usual request value,
+ * then returns without entering the IPv6 parser's frame. */
 bool ip_address_parse(const char *text, size_t len, ip_range *out)
 {
     if (text == NULL || len == 0)
