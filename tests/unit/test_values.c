@@ -85,6 +85,35 @@ static void test_dates(void)
         CHECK(date_bad(bad[i]));
 }
 
+/* The full "YYYY-MM-DDThh:mm:ssZ" form (RFC 3339 §5.6), which requests
+ * usually send; expectations are POSIX times (RFC 3339 §5.7, Gregorian). */
+static void test_utc_seconds(void)
+{
+    CHECK(date_is("2026-06-01T12:00:00Z", 1780315200000));
+    CHECK(date_is("2026-12-31T23:59:59Z", 1798761599000));
+    CHECK(date_is("1970-01-01T00:00:01Z", 1000));
+    CHECK(date_is("1969-12-31T23:59:59Z", -1000));             /* before the epoch */
+    CHECK(date_is("2024-02-29T23:59:59Z", 1709251199000));     /* leap year */
+    CHECK(date_is("2000-02-29T00:00:00Z", 951782400000));      /* divisible by 400: leap */
+    CHECK(date_is("0000-01-01T00:00:00Z", -62167219200000));   /* year 0 (ISO 8601: 1 BC) */
+    CHECK(date_is("0000-02-29T00:00:00Z", -62162121600000));   /* a leap year */
+    CHECK(date_is("0000-03-01T00:00:00Z", -62162035200000));
+    CHECK(date_is("1999-12-31T23:59:59Z", 946684799000));
+    CHECK(date_is("2100-03-01T00:00:00Z", 4107542400000));     /* 2100 is not leap */
+    CHECK(date_is("9999-12-31T23:59:59Z", 253402300799000));
+    CHECK(date_is("2026-06-01t12:00:00z", 1780315200000));     /* same length, lower case */
+    static const char *const bad[] = {"1900-02-29T00:00:00Z", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z",
+                                      "2024-00-10T00:00:00Z", "2024-13-10T00:00:00Z", "2024-01-00T00:00:00Z",
+                                      "2024-01-01T24:00:00Z", "2024-01-01T00:60:00Z", "2024-01-01T00:00:60Z",
+                                      "2024-01-0aT00:00:00Z", "2024-01-01T00:00:0/Z", "2024-01-01T00:00:0:Z",
+                                      "2024-01-01T00:00:00+", "2024-01-01 00:00:00Z", "2024/01/01T00:00:00Z",
+                                      "2024-01-01T00-00:00Z", "-024-01-01T00:00:00Z", "2024-01-01T00:00:00ZZ",
+                                      "2100-02-29T00:00:00Z", "2024-01-01T00:00:00\xda",
+                                      "\xb2" "024-01-01T00:00:00Z", "2024-01-01T00:00:\xb0" "0Z", "2024-01-01T00:00:00 "};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(date_bad(bad[i]));
+}
+
 static void test_bools(void)
 {
     bool v = false;
@@ -95,6 +124,14 @@ static void test_bools(void)
     CHECK(!bool_parse("1", 1, &v));
     CHECK(!bool_parse("true ", 5, &v));
     CHECK(!bool_parse("", 0, &v));
+    CHECK(bool_parse("tRuE", 4, &v) && v);
+    CHECK(bool_parse("FALSE", 5, &v) && !v);
+    CHECK(!bool_parse("fals", 4, &v));
+    CHECK(!bool_parse("truee", 5, &v));
+    CHECK(!bool_parse("4rue", 4, &v));       /* '4' is 't' without the 0x40 bit */
+    CHECK(!bool_parse("f@lse", 5, &v));      /* '@' | 0x20 is '`', not 'a' */
+    CHECK(!bool_parse("\xd4rue", 4, &v));    /* 0xD4 | 0x20 is not 't' */
+    CHECK(!bool_parse("true\0", 5, &v));
 }
 
 static void test_base64(void)
@@ -155,12 +192,96 @@ static void test_ips(void)
     CHECK(!ip_address_parse("10.0.0.0/8", 10, &a));   /* a request value has no prefix */
 }
 
+static bool address_is(const char *text, int family, const uint8_t *bytes)
+{
+    ip_range a;
+    return ip_address_parse(text, strlen(text), &a) && a.family == family &&
+           a.prefix == (family == 4 ? 32 : 128) && memcmp(a.bytes, bytes, family == 4 ? 4 : 16) == 0;
+}
+
+static bool address_ok(const char *s)
+{
+    ip_range a;
+    return ip_address_parse(s, strlen(s), &a);
+}
+
+/* Dotted quads (spec §3.4.6, §9) and the IPv6 text forms of RFC 4291 §2.2. */
+static void test_address_forms(void)
+{
+    static const uint8_t v4[] = {203, 0, 113, 7}, zeros[4] = {0}, ones[] = {255, 255, 255, 255};
+    CHECK(address_is("203.0.113.7", 4, v4));
+    CHECK(address_is("0.0.0.0", 4, zeros));
+    CHECK(address_is("255.255.255.255", 4, ones));
+    static const uint8_t doc[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+    CHECK(address_is("2001:db8::1", 6, doc));
+    CHECK(address_is("2001:DB8:0:0:0:0:0:1", 6, doc));
+    CHECK(address_is("2001:0db8:0000:0000:0000:0000:0000:0001", 6, doc));
+    static const uint8_t none[16] = {0}, loop[16] = {[15] = 1}, head[16] = {0, 1};
+    CHECK(address_is("::", 6, none));
+    CHECK(address_is("::1", 6, loop));
+    CHECK(address_is("1::", 6, head));
+    static const uint8_t ends[16] = {0, 1, [14] = 0, [15] = 8};
+    CHECK(address_is("1::8", 6, ends));
+    static const uint8_t seven[16] = {0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0};
+    CHECK(address_is("1:2:3:4:5:6:7::", 6, seven));
+    static const uint8_t late[16] = {0, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7};
+    CHECK(address_is("::1:2:3:4:5:6:7", 6, late));
+    static const uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, [12] = 192, [13] = 0, [14] = 2, [15] = 128};
+    CHECK(address_is("::ffff:192.0.2.128", 6, mapped));
+    static const uint8_t quad8[16] = {0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 1, 2, 3, 4};
+    CHECK(address_is("1:2:3:4:5:6:1.2.3.4", 6, quad8));
+    static const uint8_t abcd[16] = {0xab, 0xcd, 0xef, 0x01};
+    CHECK(address_is("ABCD:EF01::", 6, abcd));
+    static const char *const bad[] = {
+        "", "1", "1.2.3", "1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.00",
+        "1234.1.1.1", "1.1.1.1000", "256.0.0.0", "1.2.3.-4", "1.2.3.4 ", "a.b.c.d",
+        ":", ":::", "1:::2", "1::2::3", "::1::", ":1::", "1::2:", "1:", ":1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8",
+        "12345::", "::12345", "g::1", "1:2:3:4:5:6:7:1.2.3.4", "::1:2:3:4:5:6:1.2.3.4",
+        "::1.2.3.4:5", "1.2.3.4::", "::01.2.3.4", "::1.2.3", "::ffff:1.2.3.4.5", "fe80::1%eth0",
+        "::%1", "1::/64"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(!address_ok(bad[i]));
+}
+
+/* A compiled range tests like the range: at and around each prefix length. */
+static void test_ip_blocks(void)
+{
+    static const char *const ranges[] = {"0.0.0.0/0", "203.0.113.0/24", "203.0.113.128/25", "10.0.0.0/7",
+                                         "198.51.100.7", "::/0", "2001:db8::/32", "2001:db8::/63",
+                                         "2001:db8:0:1::/64", "2001:db8::1:0/65", "2001:db8::1/127", "::1"};
+    static const char *const addrs[] = {"203.0.113.7", "203.0.113.200", "203.0.114.1", "10.1.2.3", "11.0.0.1",
+                                        "12.0.0.1", "198.51.100.7", "198.51.100.6", "2001:db8::1",
+                                        "2001:db8:0:1::1", "2001:db8:0:0:8000::", "2001:db8::", "2001:db9::1",
+                                        "::1", "::", "::ffff:203.0.113.7"};
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+        ip_range range;
+        ip_block block;
+        CHECK(ip_range_parse(ranges[r], strlen(ranges[r]), &range));
+        ip_block_of(&range, &block);
+        for (size_t a = 0; a < sizeof addrs / sizeof addrs[0]; a++) {
+            ip_range addr;
+            CHECK(ip_address_parse(addrs[a], strlen(addrs[a]), &addr));
+            CHECK(ip_block_contains(&block, &addr) == ip_range_contains(&range, &addr));
+        }
+    }
+    CHECK(in_range("2001:db8::/63", "2001:db8:0:1::1"));
+    CHECK(!in_range("2001:db8::/64", "2001:db8:0:1::1"));
+    CHECK(in_range("2001:db8::1:0/65", "2001:db8::7fff:0:0"));
+    CHECK(!in_range("2001:db8::1:0/65", "2001:db8:0:0:8000::"));
+    CHECK(in_range("10.0.0.0/7", "11.255.0.1"));
+    CHECK(!in_range("10.0.0.0/7", "12.0.0.1"));
+}
+
 int main(void)
 {
     test_numbers();
     test_dates();
+    test_utc_seconds();
     test_bools();
     test_base64();
     test_ips();
+    test_address_forms();
+    test_ip_blocks();
     return test_summary("values");
 }

@@ -161,10 +161,80 @@ static bool all_digits(const char *s, size_t len)
     return len > 0;
 }
 
+static uint64_t load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+/* Bit 7 of each byte of x that is an ASCII digit (no carry crosses a
+ * byte: each sum stays below 0x100). */
+static inline uint64_t digit_lanes(uint64_t x)
+{
+    const uint64_t high = 0x8080808080808080ull, low7 = x & ~high;
+    uint64_t at_least_0 = low7 + 0x5050505050505050ull; /* 0x80 - '0' */
+    uint64_t above_9 = low7 + 0x4646464646464646ull;    /* 0x80 - ':' */
+    return at_least_0 & ~above_9 & ~x & high;
+}
+
+/* "YYYY-MM-DDThh:mm:ssZ" with its digits as '0'. */
+static const char utc_seconds_form[] = "0000-00-00T00:00:00Z";
+
+/* The bits of s's eight bytes from `at` that break the form: a non-digit
+ * where it has '0', another byte than its own elsewhere. */
+static inline uint64_t form_breaks(const char *s, size_t at)
+{
+    uint64_t x = load8(s + at), f = load8(utc_seconds_form + at), digits = digit_lanes(f);
+    uint64_t others = ~((digits >> 7) * 0xFF); /* whole bytes */
+    return ((digit_lanes(x) & digits) ^ digits) | ((x ^ f) & others);
+}
+
+/* Whether s[0, 20) has the form, eight bytes at a time. */
+static bool has_utc_seconds_form(const char *s)
+{
+    return (form_breaks(s, 0) | form_breaks(s, 8) | form_breaks(s, 12)) == 0;
+}
+
+/* Two digits (checked) as a number. */
+static unsigned two_digits(const char *s)
+{
+    return (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+}
+
+/* days_from_civil for years 0..9999 in unsigned arithmetic: the March-
+ * based year is moved 400 years (146097 days) up to stay positive. */
+static int64_t days_from_civil_4digit(unsigned y, unsigned m, unsigned d)
+{
+    unsigned shifted = y + 400 - (m <= 2);
+    unsigned day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned days = shifted * 365 + shifted / 4 - shifted / 100 + shifted / 400 + day_of_year;
+    return (int64_t)days - 146097 - 719468;
+}
+
+/* The usual request form, "YYYY-MM-DDThh:mm:ssZ" exactly, without the
+ * cursor; false for anything else, which parse_iso then decides. */
+static bool parse_utc_seconds(const char *s, size_t len, date_instant *out)
+{
+    if (len != 20 || !has_utc_seconds_form(s))
+        return false;
+    unsigned y = two_digits(s) * 100 + two_digits(s + 2), m = two_digits(s + 5), d = two_digits(s + 8);
+    unsigned hh = two_digits(s + 11), mi = two_digits(s + 14), ss = two_digits(s + 17);
+    if (m - 1 > 11 || d == 0 || d > (unsigned)days_in_month((int)y, (int)m) || hh > 23 || mi > 59 ||
+        ss > 59)
+        return false;
+    int64_t seconds = days_from_civil_4digit(y, m, d) * 86400 + hh * 3600 + mi * 60 + ss;
+    out->millis = seconds * 1000;
+    out->nanos = 0;
+    return true;
+}
+
 bool date_parse(const char *text, size_t len, date_instant *out)
 {
     if (text == NULL || len == 0)
         return false;
+    if (parse_utc_seconds(text, len, out))
+        return true;
     if (all_digits(text, len))
         return parse_epoch(text, len, out);
     return parse_iso(text, len, out);

@@ -65,20 +65,27 @@ int decimal_compare(const decimal *a, const decimal *b)
     return a->negative ? -m : m;
 }
 
+/* Four bytes as a word, in memory order. */
+static uint32_t word4(const char *s)
+{
+    uint32_t x;
+    memcpy(&x, s, 4);
+    return x;
+}
+
+/* Setting the 0x20 bit of a letter gives its lower case, and of no other
+ * byte a lower-case letter: so a word so set equals "true" or "fals" only
+ * when its bytes spell it in some case. */
 bool bool_parse(const char *text, size_t len, bool *out)
 {
-    static const char *const words[2] = {"false", "true"};
-    for (int w = 0; w < 2; w++) {
-        size_t n = strlen(words[w]);
-        if (len != n)
-            continue;
-        size_t i = 0;
-        while (i < n && text_lower_ascii((unsigned char)text[i]) == words[w][i])
-            i++;
-        if (i == n) {
-            *out = w == 1;
-            return true;
-        }
+    const uint32_t case_bits = 0x20202020u;
+    if (len == 4 && (word4(text) | case_bits) == word4("true")) {
+        *out = true;
+        return true;
+    }
+    if (len == 5 && (word4(text) | case_bits) == word4("fals") && (text[4] | 0x20) == 'e') {
+        *out = false;
+        return true;
     }
     return false;
 }

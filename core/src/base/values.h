@@ -40,6 +40,26 @@ IAM_INTERNAL bool ip_address_parse(const char *text, size_t len, ip_range *out);
 /* Whether addr lies in range (never across families: spec §3.4.6). */
 IAM_INTERNAL bool ip_range_contains(const ip_range *range, const ip_range *addr);
 
+/* A range prepared for ip_block_contains: its bytes and its prefix's mask
+ * as two 64-bit words each, in memory order (the evaluator tests each
+ * request address against compiled ranges this way). */
+typedef struct ip_block {
+    uint64_t bits[2];
+    uint64_t mask[2];
+    uint8_t family;
+} ip_block;
+
+IAM_INTERNAL void ip_block_of(const ip_range *range, ip_block *out);
+
+/* The same answer as ip_range_contains for the block's range. */
+static inline bool ip_block_contains(const ip_block *block, const ip_range *addr)
+{
+    uint64_t a[2];
+    memcpy(a, addr->bytes, sizeof a);
+    return block->family == addr->family &&
+           (((a[0] ^ block->bits[0]) & block->mask[0]) | ((a[1] ^ block->bits[1]) & block->mask[1])) == 0;
+}
+
 /* Base64 (RFC 4648 standard alphabet, padding required): whether text is
  * valid, and whether two valid texts decode to the same bytes. */
 IAM_INTERNAL bool base64_valid(const char *text, size_t len);

@@ -452,6 +452,8 @@ static bool resource_applies(const compiled_statement *st, const iam_request *re
 static bool statement_applies(const compiled_statement *st, const iam_request *req,
                               parsed_cache *cache, iam_explain *ex)
 {
+    if (ex == NULL) /* then the first condition that fails decides */
+        return conditions_hold(st->conditions, st->condition_count, req, cache);
     bool holds = true;
     for (uint32_t c = 0; c < st->condition_count; c++) {
         bool missing = false;

@@ -13,16 +13,17 @@
 #define EVAL_MAX_STATEMENTS 1048576u /* a set's statements (ids fit the automata's lists) */
 #define EVAL_MAX_LEVELS 8u          /* SCP / RCP organisation levels */
 
-/* One policy value of a condition, parsed once at compile time for its
- * operator's type (spec §3.4); `parsed` false means a parse failure. */
 /* A value parsed for its operator's type (spec §3.4). */
 typedef union typed_value {
     decimal number;
     date_instant date;
-    ip_range ip;
+    ip_range ip;                    /* a request's address */
+    ip_block block;                 /* a policy's range */
     bool boolean;
 } typed_value;
 
+/* One policy value of a condition, parsed once at compile time for its
+ * operator's type (spec §3.4); `parsed` false means a parse failure. */
 typedef struct compiled_value {
     bool parsed;
     bool variables;                 /* substituted per request (spec §4.2) */
@@ -31,13 +32,33 @@ typedef struct compiled_value {
 
 #define KEY_SLOTS 8u  /* context keys a decision looks up once each */
 
+/* The AST's operator fields are copied next to what the evaluator derives
+ * from them, so that a condition is read from one place. */
 typedef struct compiled_condition {
-    const iam_condition *ast;
     const compiled_value *values;   /* parallel to ast->values.items */
+    const char *key_folded;         /* in ASCII lower case, zero padded to
+                                       whole 8-byte words */
+    const char *key_bits;           /* the same layout: the bits a request key
+                                       must match (all but 0x20 at letters) */
+    size_t key_len;
+    uint32_t value_count;
+    uint8_t op;                     /* iam_condition_op */
+    uint8_t family;                 /* its value type (condition.c) */
+    uint8_t qualifier;              /* iam_set_qualifier */
+    bool if_exists;
+    bool negated;                   /* NotEquals, NotLike, NotIpAddress, ... */
+    bool variables;                 /* some value is substituted per request */
+    bool all_parsed;                /* every value parsed at compile time */
+    bool direct;                    /* a Numeric, Date, IpAddress or Bool
+                                       operator with values, without
+                                       variables or set qualifier (and, if
+                                       negated, all values parsed): the
+                                       usual case, with a direct path */
+    uint8_t order_accepts;          /* Numeric/Date: bit 0, 1, 2 for a request
+                                       value below, equal to, above one */
     uint8_t key_slot;               /* the set's n-th distinct key (ignoring
                                        case), < KEY_SLOTS; else none */
-    const char *key_folded;         /* the key in ASCII lower case, zero padded
-                                       to whole 8-byte words */
+    const iam_condition *ast;
 } compiled_condition;
 
 /* What iam_eval reads for every candidate comes first (one cache line);
@@ -105,9 +126,6 @@ IAM_INTERNAL size_t variables_resource_part(iam_str pattern);
 IAM_INTERNAL bool variables_present(iam_str s);
 
 IAM_INTERNAL const iam_context_entry *context_find(const iam_request *request, iam_str key);
-/* The same, for a key already folded and zero padded (key_len bytes). */
-IAM_INTERNAL const iam_context_entry *context_find_folded(const iam_request *request,
-                                                          const char *key, size_t key_len);
 /* Context key names compare ignoring ASCII case (spec §3.2). */
 IAM_INTERNAL bool context_key_equals(iam_str a, iam_str b);
 
@@ -118,18 +136,20 @@ IAM_INTERNAL bool context_key_equals(iam_str a, iam_str b);
 typedef struct parsed_value {
     const char *text;               /* the request value's bytes (identity) */
     size_t len;
-    uint8_t family;
+    uint8_t family;                 /* FAMILY_NONE: nothing parsed yet */
     bool ok;
     typed_value as;
 } parsed_value;
 
 typedef struct parsed_cache {
-    parsed_value slots[PARSED_CACHE_SLOTS];
-    uint32_t used;                  /* slots filled; then the oldest is replaced */
     /* The context entry of each key slot, found on first use: a time
      * window's two bounds, IpAddress and NotIpAddress look up once. */
-    uint8_t entries_known;          /* bit k: entries[k] is set (NULL: absent) */
+    uint8_t entries_known;          /* bit k: entries[k] and first[k] are set */
     const iam_context_entry *entries[KEY_SLOTS];
+    parsed_value first[KEY_SLOTS];  /* entries[k]'s first value, once parsed */
+    /* Values of keys without a slot, and further values of multi-valued keys. */
+    parsed_value slots[PARSED_CACHE_SLOTS];
+    uint32_t used;                  /* slots filled; then the oldest is replaced */
 } parsed_cache;
 
 /* Whether one compiled condition holds for the request (spec §3.10).
@@ -137,10 +157,15 @@ typedef struct parsed_cache {
  * with used = 0 and entries_known = 0 for each decision. */
 IAM_INTERNAL bool condition_holds(const compiled_condition *c, const iam_request *request,
                                   parsed_cache *cache, bool *missing);
+/* Whether all count conditions hold (spec §3.10: AND), stopping at the
+ * first that does not: decisions without an explanation. */
+IAM_INTERNAL bool conditions_hold(const compiled_condition *conditions, uint32_t count,
+                                  const iam_request *request, parsed_cache *cache);
 
-/* Parses a policy value for its operator's type (compile time);
- * variables: the policy's version enables substitution. */
-IAM_INTERNAL void condition_compile_value(iam_condition_op op, const iam_value *v, bool variables,
-                                          compiled_value *out);
+/* Compiles a condition (compile time): everything but its key's slot.
+ * values has ast->values.count items; variables: the policy's version
+ * enables substitution. False when the arena is full. */
+IAM_INTERNAL bool condition_compile(iam_arena *arena, const iam_condition *ast, bool variables,
+                                    compiled_value *values, compiled_condition *out);
 
 #endif /* IAMGATE_CORE_EVAL_EVAL_INTERNAL_H */

@@ -55,15 +55,9 @@ static bool compile_conditions(compile_ctx *cc, const iam_statement *st, bool va
             if (values == NULL)
                 return false;
         }
-        for (uint32_t v = 0; v < ast->values.count; v++)
-            condition_compile_value((iam_condition_op)ast->op, &ast->values.items[v], variables,
-                                    &values[v]);
-        conds[c].ast = ast;
-        conds[c].values = values;
-        conds[c].key_slot = key_slot(cc, ast->key);
-        conds[c].key_folded = text_folded_copy(cc->arena, ast->key.ptr, ast->key.len);
-        if (conds[c].key_folded == NULL)
+        if (!condition_compile(cc->arena, ast, variables, values, &conds[c]))
             return false;
+        conds[c].key_slot = key_slot(cc, ast->key);
     }
     out->conditions = conds;
     out->condition_count = st->condition_count;

@@ -5,18 +5,33 @@
  */
 #include "eval_internal.h"
 
+static void mark_one(uint8_t *map, size_t i, bool literal)
+{
+    uint8_t bit = (uint8_t)(1u << (i % 8));
+    map[i / 8] = (uint8_t)(literal ? map[i / 8] | bit : map[i / 8] & ~bit);
+}
+
+/* Bits [from, to) of the literal map set or cleared: whole bytes at once. */
+static void mark_literal(uint8_t *map, size_t from, size_t to, bool literal)
+{
+    size_t i = from;
+    for (; i < to && i % 8 != 0; i++)
+        mark_one(map, i, literal);
+    size_t whole = (to - i) / 8;
+    if (whole != 0)
+        memset(map + i / 8, literal ? 0xFF : 0, whole);
+    for (i += whole * 8; i < to; i++)
+        mark_one(map, i, literal);
+}
+
 static bool append(subst_buffer *out, const char *s, size_t n, bool literal)
 {
     if (out->len + n > SUBST_MAX)
         return false; /* spec §9: overflow is unresolvable */
-    for (size_t i = 0; i < n; i++, out->len++) {
-        out->text[out->len] = s[i];
-        uint8_t bit = (uint8_t)(1u << (out->len % 8));
-        if (literal)
-            out->literal[out->len / 8] |= bit;
-        else
-            out->literal[out->len / 8] &= (uint8_t)~bit;
-    }
+    if (n != 0)
+        memcpy(out->text + out->len, s, n);
+    mark_literal(out->literal, out->len, out->len + n, literal);
+    out->len += n;
     return true;
 }
 
@@ -78,6 +93,15 @@ static bool substitute_one(const char *text, size_t n, size_t i, const iam_reque
     return resolve(body, bn, req, &value) && append(out, value.ptr, value.len, true);
 }
 
+/* Where the plain text from t[i] ends: at the next '$' that may open a
+ * variable (none before `from`), or at the end. */
+static size_t plain_run_end(const char *t, size_t n, size_t i, size_t from)
+{
+    size_t scan = i + 1 > from ? i + 1 : from;
+    const char *dollar = scan < n ? memchr(t + scan, '$', n - scan) : NULL;
+    return dollar != NULL ? (size_t)(dollar - t) : n;
+}
+
 bool variables_substitute(iam_str pattern, size_t from, const iam_request *req, subst_buffer *out)
 {
     out->len = 0;
@@ -89,9 +113,10 @@ bool variables_substitute(iam_str pattern, size_t from, const iam_request *req, 
                 return false;
             continue;
         }
-        if (!append(out, t + i, 1, false))
+        size_t stop = plain_run_end(t, n, i, from);
+        if (!append(out, t + i, stop - i, false))
             return false;
-        i++;
+        i = stop;
     }
     return true;
 }
