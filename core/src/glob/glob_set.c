@@ -778,6 +778,8 @@ static bool append_union(u32_vec *vec, const glob_span *spans, size_t n)
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += spans[i].count;
+    if (total == 0)
+        return true; /* an empty answer */
     if (total > COMPLETE_MAX_OWNERS || !vec_reserve(vec, total))
         return false;
     uint32_t *at = vec->v + vec->n;
@@ -787,6 +789,12 @@ static bool append_union(u32_vec *vec, const glob_span *spans, size_t n)
             at[k++] = spans[i].owners[j];
     vec->n += sort_unique(at, (uint32_t)k);
     return true;
+}
+
+/* base + start, or NULL for an empty list (whose base may be NULL). */
+static const uint32_t *list_at(const uint32_t *base, uint32_t start, uint32_t count)
+{
+    return count != 0 ? base + start : NULL;
 }
 
 /* The complete answer of every name: its own owners when the set has no
@@ -807,7 +815,7 @@ static void complete_names(builder *b)
             continue;
         }
         sink out = {spans, NULL, COMPLETE_MAX_SPANS, 0};
-        emit(&out, set->owners + r->start, r->count);
+        emit(&out, list_at(set->owners, r->start, r->count), r->count);
         match_vendor(set, &set->vendors[vb->slot], r->text, r->at, r->len, &out);
         size_t before = all.n;
         if (out.n > COMPLETE_MAX_SPANS || !append_union(&all, spans, out.n))
@@ -846,8 +854,9 @@ static void store_names(builder *b)
         g->len = r->len;
         g->complete = r->answered;
         bool own = !r->answered || r->own_answer;
-        g->owners = own ? set->owners + r->start : set->complete + r->answer_start;
         g->count = own ? r->count : r->answer_count;
+        g->owners = own ? list_at(set->owners, r->start, g->count)
+                        : list_at(set->complete, r->answer_start, g->count);
     }
     set->names = names;
 }
