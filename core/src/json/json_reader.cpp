@@ -367,19 +367,24 @@ class walker {
           max_elements_(limits->max_array_elements), max_string_(limits->max_string_bytes),
           has_backslash_(std::memchr(buf_, '\\', len) != nullptr)
     {
-        /* Stage 1 leaves room after the last entry: a sentinel entry at the
-         * end of the document (a NUL of the padding) matches no token. */
+        /* Stage 1 leaves room for entries after the last one: two sentinel
+         * entries at the end of the document (a NUL of the padding) match
+         * no token, and the states may look one entry ahead. */
         reader->parser.implementation->structural_indexes[n_] = len_;
+        reader->parser.implementation->structural_indexes[n_ + 1] = len_;
     }
 
-    bool run();
+    /* Escaped strings only where the document has a backslash at all. */
+    bool run() { return has_backslash_ ? walk<true>() : walk<false>(); }
     uint32_t count() const { return count_; }
 
   private:
+    template <bool kEscapes> bool walk();
+    template <bool kEscapes>
+    bool put_string(const char *buf, uint32_t offset, uint32_t next, size_t max_string,
+                    json_token *t, uint32_t end);
     bool number_or_literal(uint32_t offset, uint32_t next, scalar *out) const;
-    bool string(uint32_t offset, uint32_t next, scalar *out);
-    bool string_scanned(uint32_t offset, scalar *out);
-    const char *closing_quote(uint32_t next) const;
+    static const char *closing_quote(const char *buf, uint32_t next);
     bool number(uint32_t offset, uint32_t next, scalar *out) const;
     bool literal(uint32_t offset, uint32_t next, const char *word, uint32_t n,
                  uint8_t kind, scalar *out) const;
@@ -403,32 +408,41 @@ class walker {
 
 /* One loop over the index entries; the labels are the walk's states. The
  * cursor and the innermost container live in locals (the frames hold the
- * outer ones), so that token stores cannot alias them. */
-bool walker::run()
+ * outer ones), so that token stores cannot alias them. Runs of string
+ * elements and members with string values (most of a policy) take short
+ * loops of their own. No state checks that entries remain: the sentinel
+ * entry at the end points at a NUL, which no state accepts. */
+template <bool kEscapes> bool walker::walk()
 {
-    const char *buf = buf_;
-    const uint32_t *index = index_;
-    json_token *tokens = tokens_;
-    json_frame *frames = frames_;
+    const char *const buf = buf_;
+    const uint32_t *const index = index_;
+    json_token *const tokens = tokens_;
+    json_frame *const frames = frames_;
+    const uint32_t max_elements = max_elements_;
+    const size_t max_string = max_string_;
     uint32_t pos = 0;       /* the next index entry */
     uint32_t depth = 0;     /* open containers */
     uint32_t container = 0; /* the innermost one's token */
     uint32_t members = 0;   /* its members or elements so far */
     bool in_object = false; /* it is an object */
     uint32_t count = 0;     /* tokens written */
-    uint32_t elements = 0;  /* array elements so far, as the flattener counts */
+    uint32_t elements = 0;  /* elements of the closed arrays (the limit is checked
+                               at each close: a walk that gives up leaves the
+                               verdict to the exact path anyway) */
     uint32_t offset = 0;
     scalar s;
 
-value: /* a value starts at entry pos */
-    if (pos >= n_ || count + 1 >= capacity_) /* the input ended; or cannot happen */
+    /* Every token starts at an index entry of its own: with room for all
+     * of them no store needs a check. */
+    if (static_cast<size_t>(n_) + 2 >= capacity_)
         return false;
+
+value: /* a value starts at entry pos */
     offset = index[pos++];
     if (buf[offset] == '"') { /* the common case first */
-        if (!string(offset, index[pos], &s))
+        if (!put_string<kEscapes>(buf, offset, index[pos], max_string, &tokens[count],
+                                  count + 1))
             return false;
-        tokens[count] = json_token{s.text, static_cast<uint32_t>(s.len), offset, count + 1,
-                                   JSON_STRING};
         count++;
         goto next;
     }
@@ -467,6 +481,11 @@ next: /* a value has ended: a separator, a closing bracket or the end */
         return false;
 
 close: /* entry pos closes the innermost container */
+    if (!in_object) {
+        elements += members;
+        if (elements > max_elements)
+            return false;
+    }
     tokens[container].len = members;
     tokens[container].end = count;
     depth--;
@@ -476,22 +495,44 @@ close: /* entry pos closes the innermost container */
     pos++;
     goto next;
 
-member: /* a key and ':'; its value follows */
-    offset = index[pos++];
-    if (buf[offset] != '"' || count + 1 >= capacity_ || !string(offset, index[pos], &s) ||
-        buf[index[pos]] != ':')
-        return false;
-    tokens[count] = json_token{s.text, static_cast<uint32_t>(s.len), offset, count + 1, JSON_STRING};
-    count++;
-    members++;
-    pos++;
-    goto value;
+member: /* a key and ':'; its value follows. String values loop here. */
+    for (;;) {
+        offset = index[pos];
+        if (buf[offset] != '"' || buf[index[pos + 1]] != ':' ||
+            !put_string<kEscapes>(buf, offset, index[pos + 1], max_string, &tokens[count],
+                                  count + 1))
+            return false;
+        count++;
+        members++;
+        pos += 2;
+        offset = index[pos];
+        if (buf[offset] != '"')
+            goto value;
+        if (!put_string<kEscapes>(buf, offset, index[pos + 1], max_string, &tokens[count],
+                                  count + 1))
+            return false;
+        count++;
+        pos++;
+        if (buf[index[pos]] != ',')
+            goto next;
+        pos++;
+    }
 
-element: /* an array element follows */
-    if (++elements > max_elements_)
-        return false;
-    members++;
-    goto value;
+element: /* an array element follows. Runs of strings loop here. */
+    for (;;) {
+        members++;
+        offset = index[pos];
+        if (buf[offset] != '"')
+            goto value;
+        if (!put_string<kEscapes>(buf, offset, index[pos + 1], max_string, &tokens[count],
+                                  count + 1))
+            return false;
+        count++;
+        pos++;
+        if (buf[index[pos]] != ',')
+            goto next;
+        pos++;
+    }
 }
 
 /* A number or literal at offset; next is the offset of the following
@@ -507,42 +548,42 @@ bool walker::number_or_literal(uint32_t offset, uint32_t next, scalar *out) cons
 }
 
 /* The closing quote of a string in a document without backslashes: only
- * whitespace can lie between it and the next index entry. */
-const char *walker::closing_quote(uint32_t next) const
+ * whitespace can lie between it and the next index entry (stage 1 makes
+ * any other byte an entry), so any byte up to ' ' is whitespace there. */
+const char *walker::closing_quote(const char *buf, uint32_t next)
 {
-    const char *q = buf_ + next - 1;
-    while (is_json_space(*q))
+    const char *q = buf + next - 1;
+    while (static_cast<unsigned char>(*q) <= ' ')
         q--;
     return q;
 }
 
-inline bool walker::string(uint32_t offset, uint32_t next, scalar *out)
+/* Writes the token of the string whose opening quote is at offset; next is
+ * the offset of the following index entry. Without escapes in the document
+ * the string ends at its last quote before that entry; with them it is
+ * scanned for its end, and unescaped by simdjson if it has escapes. */
+template <bool kEscapes>
+inline bool walker::put_string(const char *buf, uint32_t offset, uint32_t next,
+                               size_t max_string, json_token *t, uint32_t end)
 {
-    if (has_backslash_)
-        return string_scanned(offset, out);
-    const char *start = buf_ + offset + 1;
-    const char *stop = closing_quote(next);
-    *out = scalar{start, static_cast<size_t>(stop - start), JSON_STRING};
-    return stop >= start && out->len <= max_string_;
-}
-
-/* A string of a document with backslashes somewhere: scanned for its end,
- * and unescaped by simdjson if it has escapes. */
-bool walker::string_scanned(uint32_t offset, scalar *out)
-{
-    const char *start = buf_ + offset + 1;
-    const char *stop = find_quote_or_backslash(start);
-    *out = scalar{start, static_cast<size_t>(stop - start), JSON_STRING};
-    if (*stop == '\\') {
-        uint8_t *end = strings_.parse_string(reinterpret_cast<const uint8_t *>(start),
-                                             reinterpret_cast<uint8_t *>(unescaped_));
-        if (end == nullptr)
+    const char *text = buf + offset + 1;
+    const char *stop = kEscapes ? find_quote_or_backslash(text) : closing_quote(buf, next);
+    if (stop < text)
+        return false;
+    size_t len = static_cast<size_t>(stop - text);
+    if (kEscapes && *stop == '\\') {
+        uint8_t *decoded = strings_.parse_string(reinterpret_cast<const uint8_t *>(text),
+                                                 reinterpret_cast<uint8_t *>(unescaped_));
+        if (decoded == nullptr)
             return false;
-        out->text = unescaped_;
-        out->len = static_cast<size_t>(reinterpret_cast<char *>(end) - unescaped_);
-        unescaped_ += out->len;
+        text = unescaped_;
+        len = static_cast<size_t>(reinterpret_cast<char *>(decoded) - unescaped_);
+        unescaped_ += len;
     }
-    return out->len <= max_string_;
+    if (len > max_string)
+        return false;
+    *t = json_token{text, static_cast<uint32_t>(len), offset, end, JSON_STRING};
+    return true;
 }
 
 /* Whether only whitespace lies between a scalar's end and the next index
