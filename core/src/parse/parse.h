@@ -29,6 +29,7 @@ typedef struct dup_table {
 typedef struct parse_ctx {
     iam_arena *arena;
     const json_doc *doc;
+    const json_token *tokens;  /* doc->tokens */
     const char *src;
     size_t len;
     const iam_parse_options *options;
@@ -45,7 +46,7 @@ typedef struct parse_ctx {
 
 static inline const json_token *ctx_token(const parse_ctx *ctx, uint32_t i)
 {
-    return &ctx->doc->tokens[i];
+    return &ctx->tokens[i];
 }
 
 /* Whether text[0..len) is the literal lit (inlined, so that the compiler
@@ -120,9 +121,117 @@ IAM_INTERNAL uint32_t parse_first_duplicate(parse_ctx *ctx, uint32_t object);
 
 /* Copies a string or scalar token into an iam_value (spec §1.10.1). */
 IAM_INTERNAL bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out);
-/* A string or an array of strings (Action, Resource, principal values). */
+/* n string tokens from e into items, one parse_value each (fails at the
+ * first non-string): for arenas that may run out. */
+IAM_INTERNAL bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n,
+                                     iam_value *items);
+/* A string or an array of strings (Resource in resource policies,
+ * principal values): parse_checked_list without a check. */
 IAM_INTERNAL bool parse_string_list(parse_ctx *ctx, uint32_t token,
                                     iam_value_list *out);
+/* Action/NotAction and Resource/NotResource lists, each string checked for
+ * the later stages as it is copied (parse_checks.c). */
+IAM_INTERNAL bool parse_action_list(parse_ctx *ctx, uint32_t token, iam_value_list *out);
+IAM_INTERNAL bool parse_resource_list(parse_ctx *ctx, uint32_t token, iam_value_list *out);
+
+/* For small functions on the hot path that the compiler might not inline
+ * through a function pointer. */
+#if defined(__GNUC__)
+#define PARSE_HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define PARSE_HOT_INLINE static inline
+#endif
+
+/* A later-stage check of one string token of a list (its text may be read
+ * JSON_TEXT_PADDING bytes past the end). */
+typedef void (*string_check_fn)(parse_ctx *ctx, const json_token *t);
+
+/* Arena bytes past the copied texts that a list copy may overwrite (they
+ * are not handed out yet): texts up to this long are copied in blocks. */
+#define LIST_COPY_SLACK 64
+_Static_assert(LIST_COPY_SLACK - 32 <= JSON_TEXT_PADDING,
+               "a 64-byte block reads at most 32 bytes past a text of 33 or more");
+
+/* Copies text[0..len) to dst writing at most LIST_COPY_SLACK bytes past
+ * its end: fixed-size blocks are a few moves instead of a call. */
+static inline void copy_text(char *dst, const char *text, size_t len)
+{
+    if (len <= 32)
+        memcpy(dst, text, 32);
+    else if (len <= 64)
+        memcpy(dst, text, 64);
+    else
+        memcpy(dst, text, len);
+}
+
+/* Whether the arena surely holds the texts of the string tokens from e on
+ * (and the copy slack): they lie apart in the source after the first's
+ * offset and decoding never grows one, so they need at most len - offset. */
+static inline bool list_fits(const parse_ctx *ctx, uint32_t e)
+{
+    const iam_arena *a = ctx->arena;
+    return a->base != NULL &&
+           ctx->len - ctx_token(ctx, e)->offset + LIST_COPY_SLACK <= a->cap - a->used;
+}
+
+/* Copies n string tokens from e into items as one run of arena bytes (the
+ * same bytes and values as parse_string_items), checking each with check
+ * (if not NULL); the arena has room (list_fits). Fails at the first
+ * non-string. */
+PARSE_HOT_INLINE bool copy_string_run(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items,
+                                   string_check_fn check)
+{
+    iam_arena *a = ctx->arena;
+    const json_token *first = ctx_token(ctx, e);
+    char *start = (char *)a->base + a->used;
+    char *dst = start;
+    uint32_t i = 0;
+    for (; i < n && first[i].kind == JSON_STRING; i++) {
+        size_t len = first[i].len;
+        items[i].text.ptr = len != 0 ? dst : "";
+        items[i].text.len = len;
+        items[i].offset = first[i].offset;
+        items[i].type = IAM_VALUE_STRING;
+        copy_text(dst, first[i].text, len);
+        dst += len;
+        if (check != NULL)
+            check(ctx, &first[i]);
+    }
+    a->used += (size_t)(dst - start);
+    if (a->used > a->high_water)
+        a->high_water = a->used;
+    return i == n || parse_fail_type(ctx, e + i);
+}
+
+/* A string or an array of strings, each string checked with check (if not
+ * NULL) once it is copied. Inlined, so that the check is too. */
+PARSE_HOT_INLINE bool parse_checked_list(parse_ctx *ctx, uint32_t token, iam_value_list *out,
+                                      string_check_fn check)
+{
+    const json_token *t = ctx_token(ctx, token);
+    out->present = true;
+    out->offset = t->offset;
+    out->is_array = t->kind == JSON_ARRAY;
+    if (t->kind != JSON_ARRAY && t->kind != JSON_STRING)
+        return parse_fail_type(ctx, token);
+    uint32_t n = out->is_array ? t->len : 1;
+    iam_value *items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
+    if (items == NULL && n != 0)
+        return parse_out_of_memory(ctx);
+    uint32_t e = out->is_array ? token + 1 : token;
+    if (n != 0 && list_fits(ctx, e)) {
+        if (!copy_string_run(ctx, e, n, items, check))
+            return false;
+    } else {
+        if (!parse_string_items(ctx, e, n, items))
+            return false;
+        for (uint32_t i = 0; check != NULL && i < n; i++)
+            check(ctx, ctx_token(ctx, e + i));
+    }
+    out->items = items;
+    out->count = n;
+    return true;
+}
 
 /* The whole document (parse_policy.c). */
 IAM_INTERNAL bool parse_policy(parse_ctx *ctx, iam_policy **out);
@@ -136,9 +245,6 @@ IAM_INTERNAL bool parse_condition_block(parse_ctx *ctx, uint32_t token,
 IAM_INTERNAL void parse_check_sids(parse_ctx *ctx, const iam_policy *policy);
 
 /* Later-stage checks of single strings (parse_checks.c). */
-IAM_INTERNAL void check_resource(parse_ctx *ctx, const iam_value *resource);
-/* n Action/NotAction string tokens (their texts may be read past the end). */
-IAM_INTERNAL void check_actions(parse_ctx *ctx, const json_token *actions, uint32_t n);
 /* A Sid string token (its text may be read past the end). */
 IAM_INTERNAL void check_sid(parse_ctx *ctx, const json_token *sid);
 IAM_INTERNAL void check_date_value(parse_ctx *ctx, const iam_value *value);

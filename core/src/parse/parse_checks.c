@@ -119,10 +119,11 @@ static iam_status resource_format(const arn_split *a)
     return IAM_OK;
 }
 
-void check_resource(parse_ctx *ctx, const iam_value *resource)
+/* A Resource string token (its text may be read past the end). */
+static void check_resource(parse_ctx *ctx, const json_token *resource)
 {
-    const char *text = resource->text.ptr;
-    size_t len = resource->text.len;
+    const char *text = resource->text;
+    size_t len = resource->len;
     if (len == 1 && text[0] == '*')
         return;
     arn_split a = arn_split_of(text, len);
@@ -131,6 +132,11 @@ void check_resource(parse_ctx *ctx, const iam_value *resource)
     iam_status format = resource_format(&a);
     if (format != IAM_OK)
         parse_note(ctx, format, resource->offset);
+}
+
+bool parse_resource_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
+{
+    return parse_checked_list(ctx, token, out, check_resource);
 }
 
 /* ASCII letters and digits; letters first, as they are the most common. */
@@ -204,27 +210,49 @@ static __m128i load16(const char *p)
 }
 
 /* Actions up to this long (98% of those in AWS's managed policies) are
- * checked in three blocks, without a branch on their length. */
+ * checked in blocks, without a loop over their bytes. */
 #define ACTION_BLOCK_BYTES 48
 _Static_assert(ACTION_BLOCK_BYTES <= JSON_TEXT_PADDING, "the blocks may pass the end");
 
-/* action_format_bytewise without branches on the bytes; text may be read
- * JSON_TEXT_PADDING bytes past its end. Longer actions, and vendors of 16
- * bytes or more, take the bytewise way. */
-static iam_status action_format(const char *text, size_t len)
+/* The check of a colon mask (bit i: byte i is ':') and the non-vendor
+ * bytes below it, for the action_format_bytewise verdict. */
+static iam_status action_verdict(uint64_t colons, uint64_t non_vendor)
+{
+    if (colons == 0)
+        return IAM_E_ACTION_NO_VENDOR;
+    if ((colons & (colons - 1u)) != 0)
+        return IAM_E_ACTION_COLONS;
+    return (non_vendor & (colons - 1u)) != 0 ? IAM_E_ACTION_VENDOR : IAM_OK;
+}
+
+/* action_format for actions longer than 32 bytes. */
+static iam_status action_format_long(const char *text, size_t len)
 {
     if (len > ACTION_BLOCK_BYTES)
         return action_format_bytewise(text, len);
-    __m128i head = load16(text);
-    uint64_t colons = (colon_mask16(head) | (uint64_t)colon_mask16(load16(text + 16)) << 16 |
-                       (uint64_t)colon_mask16(load16(text + 32)) << 32) &
+    __m128i b0 = load16(text), b1 = load16(text + 16), b2 = load16(text + 32);
+    uint64_t colons = (colon_mask16(b0) | (uint64_t)colon_mask16(b1) << 16 |
+                       (uint64_t)colon_mask16(b2) << 32) &
                       (((uint64_t)1 << len) - 1u);
-    if ((colons & 0xFFFFu) == 0) /* no colon, or a long vendor */
-        return action_format_bytewise(text, len);
-    if ((colons & (colons - 1u)) != 0)
-        return IAM_E_ACTION_COLONS;
-    unsigned vendor = (unsigned)colons - 1u; /* the bits below the colon */
-    return (non_vendor_mask16(head) & vendor) != 0 ? IAM_E_ACTION_VENDOR : IAM_OK;
+    uint64_t non_vendor = non_vendor_mask16(b0) | (uint64_t)non_vendor_mask16(b1) << 16 |
+                          (uint64_t)non_vendor_mask16(b2) << 32;
+    return action_verdict(colons, non_vendor);
+}
+
+/* action_format_bytewise without a loop over the bytes; text may be read
+ * JSON_TEXT_PADDING bytes past its end. Most actions are up to 32 bytes
+ * long, with a vendor of less than 16. */
+static inline iam_status action_format(const char *text, size_t len)
+{
+    if (len > 32)
+        return action_format_long(text, len);
+    __m128i b0 = load16(text), b1 = load16(text + 16);
+    uint64_t colons = (colon_mask16(b0) | (uint64_t)colon_mask16(b1) << 16) &
+                      (((uint64_t)1 << len) - 1u);
+    uint64_t non_vendor = non_vendor_mask16(b0);
+    if (colons > 0xFFFFu) /* a colon in the second block */
+        non_vendor |= (uint64_t)non_vendor_mask16(b1) << 16;
+    return action_verdict(colons, non_vendor);
 }
 #else
 static iam_status action_format(const char *text, size_t len)
@@ -233,17 +261,19 @@ static iam_status action_format(const char *text, size_t len)
 }
 #endif
 
-void check_actions(parse_ctx *ctx, const json_token *actions, uint32_t n)
+/* An Action/NotAction string token (its text may be read past the end). */
+PARSE_HOT_INLINE void check_action(parse_ctx *ctx, const json_token *action)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        const json_token *action = &actions[i];
-        IAM_ASSERT(action->kind == JSON_STRING);
-        if (action->len == 1 && action->text[0] == '*')
-            continue;
-        iam_status format = action_format(action->text, action->len);
-        if (format != IAM_OK)
-            parse_note(ctx, format, action->offset);
-    }
+    if (action->len == 1 && action->text[0] == '*')
+        return;
+    iam_status format = action_format(action->text, action->len);
+    if (format != IAM_OK)
+        parse_note(ctx, format, action->offset);
+}
+
+bool parse_action_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
+{
+    return parse_checked_list(ctx, token, out, check_action);
 }
 
 #if defined(__SSE2__)

@@ -293,6 +293,7 @@ iam_status iam_policy_parse(iam_parser *parser, iam_arena *arena, const char *js
     memset(&ctx, 0, sizeof ctx);
     ctx.arena = arena;
     ctx.doc = &doc;
+    ctx.tokens = doc.tokens;
     ctx.src = json;
     ctx.len = len;
     ctx.options = options != NULL ? options : &defaults;
@@ -491,67 +492,18 @@ bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out)
     return out->text.ptr != NULL || parse_out_of_memory(ctx);
 }
 
-/* Copies the texts of the n string tokens at first (total bytes) into the
- * arena as one run: the same bytes and values as n parse_value calls, with
- * the arena's state kept in locals. False, with nothing done, if they do
- * not all fit (parse_value then finds which string fails). */
-static bool copy_string_run(parse_ctx *ctx, const json_token *first, uint32_t n,
-                            size_t total, iam_value *items)
+bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items)
 {
-    iam_arena *a = ctx->arena;
-    size_t room = a->cap - a->used;
-    if (a->base == NULL || total > room)
-        return false;
-    char *dst = (char *)a->base + a->used;
-    bool blocks = total + PARSE_COPY_BLOCK <= room; /* see parse_copy_bytes */
-    for (uint32_t i = 0; i < n; i++) {
-        size_t len = first[i].len;
-        items[i].text.ptr = len != 0 ? dst : "";
-        items[i].text.len = len;
-        items[i].offset = first[i].offset;
-        items[i].type = IAM_VALUE_STRING;
-        if (blocks && len <= PARSE_COPY_BLOCK)
-            memcpy(dst, first[i].text, PARSE_COPY_BLOCK);
-        else
-            memcpy(dst, first[i].text, len);
-        dst += len;
+    for (uint32_t i = 0; i < n; i++, e++) {
+        if (ctx_token(ctx, e)->kind != JSON_STRING)
+            return parse_fail_type(ctx, e);
+        if (!parse_value(ctx, e, &items[i]))
+            return false;
     }
-    a->used += total;
-    if (a->used > a->high_water)
-        a->high_water = a->used;
     return true;
 }
 
 bool parse_string_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
 {
-    const json_token *t = ctx_token(ctx, token);
-    out->present = true;
-    out->offset = t->offset;
-    out->is_array = t->kind == JSON_ARRAY;
-    if (t->kind != JSON_ARRAY && t->kind != JSON_STRING)
-        return parse_fail_type(ctx, token);
-    uint32_t n = out->is_array ? t->len : 1;
-    iam_value *items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
-    if (items == NULL && n != 0)
-        return parse_out_of_memory(ctx);
-    uint32_t e = out->is_array ? token + 1 : token;
-    const json_token *first = ctx_token(ctx, e);
-    uint32_t strings = 0; /* the leading run of strings: one token each */
-    size_t total = 0;
-    while (strings < n && first[strings].kind == JSON_STRING)
-        total += first[strings++].len;
-    if (copy_string_run(ctx, first, strings, total, items)) {
-        if (strings < n)
-            return parse_fail_type(ctx, e + strings);
-    } else {
-        for (uint32_t i = 0; i < n; i++, e++) {
-            if (ctx_token(ctx, e)->kind != JSON_STRING)
-                return parse_fail_type(ctx, e);
-            if (!parse_value(ctx, e, &items[i]))
-                return false;
-        }
-    }
-    out->items = items;
-    out->count = n;
-    return true;
+    return parse_checked_list(ctx, token, out, NULL);
 }
