@@ -142,9 +142,9 @@ IAM_INTERNAL bool parse_resource_list(parse_ctx *ctx, uint32_t token, iam_value_
 #define PARSE_HOT_INLINE static inline
 #endif
 
-/* A later-stage check of one string token of a list (its text may be read
- * JSON_TEXT_PADDING bytes past the end). */
-typedef void (*string_check_fn)(parse_ctx *ctx, const json_token *t);
+/* A later-stage check of one string of a list: a token's text (readable
+ * JSON_TEXT_PADDING bytes past the end) and its value's offset. */
+typedef void (*string_check_fn)(parse_ctx *ctx, const char *text, size_t len, uint32_t offset);
 
 /* Arena bytes past the copied texts that a list copy may overwrite (they
  * are not handed out yet): texts up to this long are copied in blocks. */
@@ -187,15 +187,19 @@ PARSE_HOT_INLINE bool copy_string_run(parse_ctx *ctx, uint32_t e, uint32_t n, ia
     char *dst = start;
     uint32_t i = 0;
     for (; i < n && first[i].kind == JSON_STRING; i++) {
-        size_t len = first[i].len;
+        /* read before the copy, which may alias them for the compiler */
+        const json_token *t = &first[i];
+        const char *text = t->text;
+        size_t len = t->len;
+        uint32_t offset = t->offset;
         items[i].text.ptr = len != 0 ? dst : "";
         items[i].text.len = len;
-        items[i].offset = first[i].offset;
+        items[i].offset = offset;
         items[i].type = IAM_VALUE_STRING;
-        copy_text(dst, first[i].text, len);
+        copy_text(dst, text, len);
         dst += len;
         if (check != NULL)
-            check(ctx, &first[i]);
+            check(ctx, text, len, offset);
     }
     a->used += (size_t)(dst - start);
     if (a->used > a->high_water)
@@ -226,7 +230,8 @@ PARSE_HOT_INLINE bool parse_checked_list(parse_ctx *ctx, uint32_t token, iam_val
         if (!parse_string_items(ctx, e, n, items))
             return false;
         for (uint32_t i = 0; check != NULL && i < n; i++)
-            check(ctx, ctx_token(ctx, e + i));
+            check(ctx, ctx_token(ctx, e + i)->text, ctx_token(ctx, e + i)->len,
+                  ctx_token(ctx, e + i)->offset);
     }
     out->items = items;
     out->count = n;

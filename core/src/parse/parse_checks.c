@@ -19,12 +19,36 @@ typedef struct arn_split {
     unsigned colons; /* how many, at most 5 */
 } arn_split;
 
+#if defined(__SSE2__)
+/* text_arn_colons for 5 colons, 16 bytes at a time; text may be read
+ * JSON_TEXT_PADDING bytes past its end. */
+static unsigned arn_colons(const char *text, size_t len, size_t at[5])
+{
+    unsigned found = 0;
+    for (size_t i = 0; i < len && found < 5; i += 16) {
+        __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(':')));
+        if (len - i < 16)
+            m &= (1u << (len - i)) - 1u;
+        for (; m != 0 && found < 5; m &= m - 1u)
+            at[found++] = i + (size_t)__builtin_ctz(m);
+    }
+    return found;
+}
+#else
+static unsigned arn_colons(const char *text, size_t len, size_t at[5])
+{
+    return text_arn_colons(text, len, at, 5);
+}
+#endif
+
+/* text is a token's: readable JSON_TEXT_PADDING bytes past its end. */
 static arn_split arn_split_of(const char *text, size_t len)
 {
     arn_split a;
     a.text = text;
     a.len = len;
-    a.colons = text_arn_colons(text, len, a.at, 5);
+    a.colons = arn_colons(text, len, a.at);
     return a;
 }
 
@@ -119,19 +143,17 @@ static iam_status resource_format(const arn_split *a)
     return IAM_OK;
 }
 
-/* A Resource string token (its text may be read past the end). */
-static void check_resource(parse_ctx *ctx, const json_token *resource)
+/* A Resource string (a token's text: it may be read past the end). */
+static void check_resource(parse_ctx *ctx, const char *text, size_t len, uint32_t offset)
 {
-    const char *text = resource->text;
-    size_t len = resource->len;
     if (len == 1 && text[0] == '*')
         return;
     arn_split a = arn_split_of(text, len);
     if (short_with_double_colon(&a))
-        parse_note(ctx, IAM_E_SHORT_ARN, resource->offset);
+        parse_note(ctx, IAM_E_SHORT_ARN, offset);
     iam_status format = resource_format(&a);
     if (format != IAM_OK)
-        parse_note(ctx, format, resource->offset);
+        parse_note(ctx, format, offset);
 }
 
 bool parse_resource_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
@@ -225,8 +247,11 @@ static iam_status action_verdict(uint64_t colons, uint64_t non_vendor)
     return (non_vendor & (colons - 1u)) != 0 ? IAM_E_ACTION_VENDOR : IAM_OK;
 }
 
-/* action_format for actions longer than 32 bytes. */
-static iam_status action_format_long(const char *text, size_t len)
+/* action_format_bytewise without a loop over the bytes; text may be read
+ * JSON_TEXT_PADDING bytes past its end. Only the vendor's blocks are
+ * classified (most vendors are shorter than 16 bytes); longer actions take
+ * the bytewise way. */
+static inline iam_status action_format(const char *text, size_t len)
 {
     if (len > ACTION_BLOCK_BYTES)
         return action_format_bytewise(text, len);
@@ -234,24 +259,10 @@ static iam_status action_format_long(const char *text, size_t len)
     uint64_t colons = (colon_mask16(b0) | (uint64_t)colon_mask16(b1) << 16 |
                        (uint64_t)colon_mask16(b2) << 32) &
                       (((uint64_t)1 << len) - 1u);
-    uint64_t non_vendor = non_vendor_mask16(b0) | (uint64_t)non_vendor_mask16(b1) << 16 |
-                          (uint64_t)non_vendor_mask16(b2) << 32;
-    return action_verdict(colons, non_vendor);
-}
-
-/* action_format_bytewise without a loop over the bytes; text may be read
- * JSON_TEXT_PADDING bytes past its end. Most actions are up to 32 bytes
- * long, with a vendor of less than 16. */
-static inline iam_status action_format(const char *text, size_t len)
-{
-    if (len > 32)
-        return action_format_long(text, len);
-    __m128i b0 = load16(text), b1 = load16(text + 16);
-    uint64_t colons = (colon_mask16(b0) | (uint64_t)colon_mask16(b1) << 16) &
-                      (((uint64_t)1 << len) - 1u);
     uint64_t non_vendor = non_vendor_mask16(b0);
-    if (colons > 0xFFFFu) /* a colon in the second block */
-        non_vendor |= (uint64_t)non_vendor_mask16(b1) << 16;
+    if (colons > 0xFFFFu) /* a colon past the first block */
+        non_vendor |= (uint64_t)non_vendor_mask16(b1) << 16 |
+                      (uint64_t)non_vendor_mask16(b2) << 32;
     return action_verdict(colons, non_vendor);
 }
 #else
@@ -261,14 +272,15 @@ static iam_status action_format(const char *text, size_t len)
 }
 #endif
 
-/* An Action/NotAction string token (its text may be read past the end). */
-PARSE_HOT_INLINE void check_action(parse_ctx *ctx, const json_token *action)
+/* An Action/NotAction string (a token's text: it may be read past the
+ * end). */
+PARSE_HOT_INLINE void check_action(parse_ctx *ctx, const char *text, size_t len, uint32_t offset)
 {
-    if (action->len == 1 && action->text[0] == '*')
+    if (len == 1 && text[0] == '*')
         return;
-    iam_status format = action_format(action->text, action->len);
+    iam_status format = action_format(text, len);
     if (format != IAM_OK)
-        parse_note(ctx, format, action->offset);
+        parse_note(ctx, format, offset);
 }
 
 bool parse_action_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
