@@ -355,7 +355,7 @@ struct scalar {
  * certain, and leaves the verdict to the exact path. */
 class walker {
   public:
-    walker(json_reader *reader, size_t len, const json_limits *limits)
+    walker(json_reader *reader, size_t len, const json_limits *limits, bool has_backslash)
         : buf_(reader->padded), len_(static_cast<uint32_t>(len)),
           index_(reader->parser.implementation->structural_indexes.get()),
           n_(reader->parser.implementation->n_structural_indexes),
@@ -365,7 +365,7 @@ class walker {
           max_depth_(limits->max_depth < kMaxDepth ? limits->max_depth
                                                    : static_cast<uint32_t>(kMaxDepth)),
           max_elements_(limits->max_array_elements), max_string_(limits->max_string_bytes),
-          has_backslash_(std::memchr(buf_, '\\', len) != nullptr)
+          has_backslash_(has_backslash)
     {
         /* Stage 1 leaves room for entries after the last one: two sentinel
          * entries at the end of the document (a NUL of the padding) match
@@ -630,15 +630,42 @@ iam_status report_failure(const char *src, size_t len, const json_limits *limits
 
 namespace {
 
+/* Copies src[0..len) to dst; whether it holds a backslash (the walk then
+ * looks for escapes). One pass instead of a copy and a search. */
+bool copy_finding_backslash(char *dst, const char *src, size_t len)
+{
+    size_t i = 0;
+    bool found = false;
+#if defined(__SSE2__)
+    const __m128i backslash = _mm_set1_epi8('\\');
+    __m128i hits = _mm_setzero_si128();
+    for (; i + 32 <= len; i += 32) {
+        __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i));
+        __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i + 16));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i), a);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i + 16), b);
+        hits = _mm_or_si128(hits, _mm_or_si128(_mm_cmpeq_epi8(a, backslash),
+                                               _mm_cmpeq_epi8(b, backslash)));
+    }
+    found = _mm_movemask_epi8(hits) != 0;
+#endif
+    if (i < len) {
+        std::memcpy(dst + i, src + i, len - i);
+        found = found || std::memchr(src + i, '\\', len - i) != nullptr;
+    }
+    return found;
+}
+
 /* The fast path: false when the walk gives up (the document may still be
  * valid). */
-bool parse_fast(json_reader *reader, size_t len, const json_limits *limits, json_doc *out)
+bool parse_fast(json_reader *reader, size_t len, bool has_backslash, const json_limits *limits,
+                json_doc *out)
 {
     if (len == 0 || reader->parser.implementation->stage1(
                         reinterpret_cast<const uint8_t *>(reader->padded), len,
                         simdjson::stage1_mode::regular) != simdjson::SUCCESS)
         return false;
-    walker walk(reader, len, limits);
+    walker walk(reader, len, limits, has_backslash);
     if (!walk.run())
         return false;
     out->tokens = reader->tokens;
@@ -680,10 +707,9 @@ extern "C" iam_status json_reader_parse(json_reader *reader, const char *src,
         fail->path[0] = '\0';
         return IAM_E_NOMEM;
     }
-    if (len != 0)
-        std::memcpy(reader->padded, src, len);
+    bool has_backslash = copy_finding_backslash(reader->padded, src, len);
     std::memset(reader->padded + len, 0, simdjson::SIMDJSON_PADDING);
-    if (parse_fast(reader, len, limits, out))
+    if (parse_fast(reader, len, has_backslash, limits, out))
         return IAM_OK;
     return parse_exact(reader, src, len, limits, out, fail);
 }
