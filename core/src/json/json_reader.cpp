@@ -419,7 +419,7 @@ template <bool kEscapes> bool walker::walk()
     json_token *const tokens = tokens_;
     json_frame *const frames = frames_;
     const uint32_t max_elements = max_elements_;
-    const size_t max_string = max_string_;
+    const size_t max_string = max_string_ < UINT32_MAX ? max_string_ : UINT32_MAX;
     uint32_t pos = 0;       /* the next index entry */
     uint32_t depth = 0;     /* open containers */
     uint32_t container = 0; /* the innermost one's token */
@@ -568,8 +568,7 @@ inline bool walker::put_string(const char *buf, uint32_t offset, uint32_t next,
 {
     const char *text = buf + offset + 1;
     const char *stop = kEscapes ? find_quote_or_backslash(text) : closing_quote(buf, next);
-    if (stop < text)
-        return false;
+    /* a stop before the text (it cannot happen) wraps past any limit */
     size_t len = static_cast<size_t>(stop - text);
     if (kEscapes && *stop == '\\') {
         uint8_t *decoded = strings_.parse_string(reinterpret_cast<const uint8_t *>(text),
