@@ -164,27 +164,31 @@ static inline void copy_text(char *dst, const char *text, size_t len)
         memcpy(dst, text, len);
 }
 
-/* Whether the arena surely holds the texts of the string tokens from e on
- * (and the copy slack): they lie apart in the source after the first's
- * offset and decoding never grows one, so they need at most len - offset. */
-static inline bool list_fits(const parse_ctx *ctx, uint32_t e)
+/* Where the items of a list of n >= 1 strings from token e go when the
+ * arena surely holds them, their texts and the copy slack, else NULL. The
+ * texts lie apart in the source after the first's offset and decoding
+ * never grows one, so they need at most len - offset bytes. */
+static inline iam_value *list_room(const parse_ctx *ctx, uint32_t e, uint32_t n)
 {
     const iam_arena *a = ctx->arena;
-    return a->base != NULL &&
-           ctx->len - ctx_token(ctx, e)->offset + LIST_COPY_SLACK <= a->cap - a->used;
+    if (a->base == NULL)
+        return NULL;
+    size_t pad = (size_t)(-((uintptr_t)a->base + a->used) & (_Alignof(iam_value) - 1));
+    size_t need = pad + (size_t)n * sizeof(iam_value) +
+                  (ctx->len - ctx_token(ctx, e)->offset) + LIST_COPY_SLACK;
+    return need <= a->cap - a->used ? (iam_value *)(void *)(a->base + a->used + pad) : NULL;
 }
 
-/* Copies n string tokens from e into items as one run of arena bytes (the
- * same bytes and values as parse_string_items), checking each with check
- * (if not NULL); the arena has room (list_fits). Fails at the first
- * non-string. */
+/* Copies n string tokens from e into items (at the arena's end, room
+ * checked by list_room) and their texts after them: the same arena bytes
+ * and values as parse_alloc and parse_string_items. Checks each string
+ * with check (if not NULL). Fails at the first non-string. */
 PARSE_HOT_INLINE bool copy_string_run(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items,
-                                   string_check_fn check)
+                                      string_check_fn check)
 {
     iam_arena *a = ctx->arena;
     const json_token *first = ctx_token(ctx, e);
-    char *start = (char *)a->base + a->used;
-    char *dst = start;
+    char *dst = (char *)(items + n);
     uint32_t i = 0;
     for (; i < n && first[i].kind == JSON_STRING; i++) {
         /* read before the copy, which may alias them for the compiler */
@@ -201,7 +205,7 @@ PARSE_HOT_INLINE bool copy_string_run(parse_ctx *ctx, uint32_t e, uint32_t n, ia
         if (check != NULL)
             check(ctx, text, len, offset);
     }
-    a->used += (size_t)(dst - start);
+    a->used = (size_t)((unsigned char *)dst - a->base);
     if (a->used > a->high_water)
         a->high_water = a->used;
     return i == n || parse_fail_type(ctx, e + i);
@@ -210,7 +214,7 @@ PARSE_HOT_INLINE bool copy_string_run(parse_ctx *ctx, uint32_t e, uint32_t n, ia
 /* A string or an array of strings, each string checked with check (if not
  * NULL) once it is copied. Inlined, so that the check is too. */
 PARSE_HOT_INLINE bool parse_checked_list(parse_ctx *ctx, uint32_t token, iam_value_list *out,
-                                      string_check_fn check)
+                                         string_check_fn check)
 {
     const json_token *t = ctx_token(ctx, token);
     out->present = true;
@@ -219,14 +223,15 @@ PARSE_HOT_INLINE bool parse_checked_list(parse_ctx *ctx, uint32_t token, iam_val
     if (t->kind != JSON_ARRAY && t->kind != JSON_STRING)
         return parse_fail_type(ctx, token);
     uint32_t n = out->is_array ? t->len : 1;
-    iam_value *items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
-    if (items == NULL && n != 0)
-        return parse_out_of_memory(ctx);
     uint32_t e = out->is_array ? token + 1 : token;
-    if (n != 0 && list_fits(ctx, e)) {
+    iam_value *items = n != 0 ? list_room(ctx, e, n) : NULL;
+    if (items != NULL) {
         if (!copy_string_run(ctx, e, n, items, check))
             return false;
-    } else {
+    } else { /* an empty list, or an arena that may run out */
+        items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
+        if (items == NULL && n != 0)
+            return parse_out_of_memory(ctx);
         if (!parse_string_items(ctx, e, n, items))
             return false;
         for (uint32_t i = 0; check != NULL && i < n; i++)
