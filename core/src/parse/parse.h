@@ -114,13 +114,33 @@ IAM_INTERNAL void parse_note(parse_ctx *ctx, iam_status code, uint32_t offset);
 /* Out of arena: a stage-1 failure at the document start. */
 IAM_INTERNAL bool parse_out_of_memory(parse_ctx *ctx);
 
+/* parse_first_duplicate for objects of two members or more. */
+IAM_INTERNAL uint32_t parse_first_duplicate_of(parse_ctx *ctx, uint32_t object);
+
 /* The first key of an object that repeats an earlier one (its second
  * occurrence), or 0. Callers fail when their walk reaches it, so that
  * errors earlier in the text win. */
-IAM_INTERNAL uint32_t parse_first_duplicate(parse_ctx *ctx, uint32_t object);
+static inline uint32_t parse_first_duplicate(parse_ctx *ctx, uint32_t object)
+{
+    return ctx_token(ctx, object)->len < 2 ? 0 : parse_first_duplicate_of(ctx, object);
+}
 
 /* Copies a string or scalar token into an iam_value (spec §1.10.1). */
-IAM_INTERNAL bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out);
+static inline bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out)
+{
+    const json_token *t = ctx_token(ctx, token);
+    out->offset = t->offset;
+    switch (t->kind) {
+    case JSON_STRING: out->type = IAM_VALUE_STRING; break;
+    case JSON_NUMBER: out->type = IAM_VALUE_NUMBER; break;
+    case JSON_TRUE:
+    case JSON_FALSE: out->type = IAM_VALUE_BOOL; break;
+    default: return parse_fail_type(ctx, token);
+    }
+    out->text.len = t->len;
+    out->text.ptr = parse_copy_bytes(ctx, t->text, t->len);
+    return out->text.ptr != NULL || parse_out_of_memory(ctx);
+}
 /* n string tokens from e into items, one parse_value each (fails at the
  * first non-string): for arenas that may run out. */
 IAM_INTERNAL bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n,

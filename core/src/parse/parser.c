@@ -420,11 +420,9 @@ static uint32_t first_duplicate_linear(parse_ctx *ctx, uint32_t object)
     return 0;
 }
 
-uint32_t parse_first_duplicate(parse_ctx *ctx, uint32_t object)
+uint32_t parse_first_duplicate_of(parse_ctx *ctx, uint32_t object)
 {
     const json_token *o = ctx_token(ctx, object);
-    if (o->len < 2)
-        return 0;
     if (o->len <= DUP_LINEAR_MAX)
         return first_duplicate_linear(ctx, object);
     size_t mask = dup_mask_for(ctx, o->len);
@@ -476,21 +474,6 @@ void parse_check_sids(parse_ctx *ctx, const iam_policy *policy)
     }
 }
 
-bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out)
-{
-    const json_token *t = ctx_token(ctx, token);
-    out->offset = t->offset;
-    switch (t->kind) {
-    case JSON_STRING: out->type = IAM_VALUE_STRING; break;
-    case JSON_NUMBER: out->type = IAM_VALUE_NUMBER; break;
-    case JSON_TRUE:
-    case JSON_FALSE: out->type = IAM_VALUE_BOOL; break;
-    default: return parse_fail_type(ctx, token);
-    }
-    out->text.len = t->len;
-    out->text.ptr = parse_copy_bytes(ctx, t->text, t->len);
-    return out->text.ptr != NULL || parse_out_of_memory(ctx);
-}
 
 bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items)
 {
