@@ -38,6 +38,11 @@ typedef struct parse_ctx {
     const iam_statement *statements; /* for the Sid check */
     uint32_t statements_seen;
     uint32_t version_offset;   /* of the Version value, or the root '{' */
+    /* the last well-formed action whose colon is in its first 16 bytes
+     * (parse_checks.c): its text and the bits below its colon, or
+     * UINT32_MAX for none */
+    const char *vendor_text;
+    uint32_t vendor_bits;
     stage_note notes[PARSE_STAGES];
     /* the stage-1 failure */
     iam_status code;

@@ -247,11 +247,24 @@ static iam_status action_verdict(uint64_t colons, uint64_t non_vendor)
     return (non_vendor & (colons - 1u)) != 0 ? IAM_E_ACTION_VENDOR : IAM_OK;
 }
 
+/* Whether the vendor below the colon mask `vendor` (bits below the colon,
+ * all in the first block b0) is the one of the last action found well
+ * formed: its bytes then need no classification (actions of one vendor
+ * come in runs). */
+static inline bool vendor_seen(const parse_ctx *ctx, __m128i b0, uint64_t vendor)
+{
+    if (vendor != ctx->vendor_bits)
+        return false;
+    unsigned same = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b0, load16(ctx->vendor_text)));
+    return (~same & vendor) == 0;
+}
+
 /* action_format_bytewise without a loop over the bytes; text may be read
  * JSON_TEXT_PADDING bytes past its end. Only the vendor's blocks are
- * classified (most vendors are shorter than 16 bytes); longer actions take
- * the bytewise way. */
-static inline iam_status action_format(const char *text, size_t len)
+ * classified (most vendors are shorter than 16 bytes), and not at all when
+ * it is the vendor of the last well-formed action; longer actions take the
+ * bytewise way. */
+static inline iam_status action_format(parse_ctx *ctx, const char *text, size_t len)
 {
     if (len > ACTION_BLOCK_BYTES)
         return action_format_bytewise(text, len);
@@ -259,15 +272,25 @@ static inline iam_status action_format(const char *text, size_t len)
     uint64_t colons = (colon_mask16(b0) | (uint64_t)colon_mask16(b1) << 16 |
                        (uint64_t)colon_mask16(b2) << 32) &
                       (((uint64_t)1 << len) - 1u);
-    uint64_t non_vendor = non_vendor_mask16(b0);
-    if (colons > 0xFFFFu) /* a colon past the first block */
-        non_vendor |= (uint64_t)non_vendor_mask16(b1) << 16 |
-                      (uint64_t)non_vendor_mask16(b2) << 32;
+    if (colons <= 0xFFFFu) { /* at most one colon, in the first block */
+        uint64_t vendor = colons - 1u;
+        if (colons != 0 && vendor_seen(ctx, b0, vendor))
+            return IAM_OK;
+        iam_status verdict = action_verdict(colons, non_vendor_mask16(b0));
+        if (verdict == IAM_OK) {
+            ctx->vendor_text = text;
+            ctx->vendor_bits = (uint32_t)vendor;
+        }
+        return verdict;
+    }
+    uint64_t non_vendor = non_vendor_mask16(b0) | (uint64_t)non_vendor_mask16(b1) << 16 |
+                          (uint64_t)non_vendor_mask16(b2) << 32;
     return action_verdict(colons, non_vendor);
 }
 #else
-static iam_status action_format(const char *text, size_t len)
+static iam_status action_format(parse_ctx *ctx, const char *text, size_t len)
 {
+    (void)ctx;
     return action_format_bytewise(text, len);
 }
 #endif
@@ -278,7 +301,7 @@ PARSE_HOT_INLINE void check_action(parse_ctx *ctx, const char *text, size_t len,
 {
     if (len == 1 && text[0] == '*')
         return;
-    iam_status format = action_format(text, len);
+    iam_status format = action_format(ctx, text, len);
     if (format != IAM_OK)
         parse_note(ctx, format, offset);
 }

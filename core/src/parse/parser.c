@@ -299,6 +299,7 @@ iam_status iam_policy_parse(iam_parser *parser, iam_arena *arena, const char *js
     ctx.options = options != NULL ? options : &defaults;
     ctx.limits = limits;
     ctx.dups = &parser->dups;
+    ctx.vendor_bits = UINT32_MAX;
 
     size_t mark = arena->used;
     iam_status s = parse_tokens(&ctx, out, err);
