@@ -6,6 +6,46 @@
 #include <emmintrin.h>
 #endif
 
+#if defined(__SSE2__)
+/* ---- 16-byte blocks ---- */
+
+/* Bit i set where byte i of the 16 at p is ':'. */
+static unsigned colon_mask16(__m128i block)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(':')));
+}
+
+/* Bits for bytes x with x - low <= span (unsigned, per byte). */
+static __m128i in_range16(__m128i block, char low, char span)
+{
+    __m128i d = _mm_sub_epi8(block, _mm_set1_epi8(low));
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d);
+}
+
+/* Bit i set where byte i of the 16 at p is not a vendor byte (vendor_char
+ * over 16 bytes at once). */
+static unsigned non_vendor_mask16(__m128i block)
+{
+    __m128i letter = in_range16(_mm_or_si128(block, _mm_set1_epi8(0x20)), 'a', 25);
+    __m128i digit = in_range16(block, '0', 9);
+    __m128i dash_dot = in_range16(block, '-', 1); /* '-' and '.' */
+    __m128i ok = _mm_or_si128(letter, _mm_or_si128(digit, dash_dot));
+    return (unsigned)_mm_movemask_epi8(ok) ^ 0xFFFFu;
+}
+
+/* The bits of a 16-byte block that lie inside text[0..len), the block
+ * starting at byte i. */
+static unsigned inside16(size_t i, size_t len)
+{
+    return len - i >= 16 ? 0xFFFFu : (1u << (len - i)) - 1u;
+}
+
+static __m128i load16(const char *p)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+#endif
+
 static bool has_wildcard(const char *text, size_t len)
 {
     return memchr(text, '*', len) != NULL || memchr(text, '?', len) != NULL;
@@ -26,10 +66,7 @@ static unsigned arn_colons(const char *text, size_t len, size_t at[5])
 {
     unsigned found = 0;
     for (size_t i = 0; i < len && found < 5; i += 16) {
-        __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(':')));
-        if (len - i < 16)
-            m &= (1u << (len - i)) - 1u;
+        unsigned m = colon_mask16(load16(text + i)) & inside16(i, len);
         for (; m != 0 && found < 5; m &= m - 1u)
             at[found++] = i + (size_t)__builtin_ctz(m);
     }
@@ -143,10 +180,50 @@ static iam_status resource_format(const arn_split *a)
     return IAM_OK;
 }
 
+#if defined(__SSE2__)
+/* Whether a resource is "arn:aws:SERVICE:..." with at least five colons,
+ * the third in its first 32 bytes, and a service other than iam and s3:
+ * resource_format and the short-ARN check then find nothing (the most
+ * common shape, checked without splitting). text may be read
+ * JSON_TEXT_PADDING bytes past its end. */
+static bool plain_arn(const char *text, size_t len)
+{
+    if (len < 16 || memcmp(text, "arn:aws:", 8) != 0)
+        return false;
+    uint32_t colons = (colon_mask16(load16(text)) | colon_mask16(load16(text + 16)) << 16) &
+                      (len >= 32 ? 0xFFFFFFFFu : ((uint32_t)1 << len) - 1u);
+    uint32_t after_partition = colons & ~0xFFu;
+    if (after_partition == 0)
+        return false;
+    size_t service_end = (size_t)__builtin_ctz(after_partition);
+    const char *service = text + 8;
+    if (bytes_are(service, service_end - 8, "iam") || bytes_are(service, service_end - 8, "s3"))
+        return false;
+    /* five colons: clear the first four, a block must have one more */
+    unsigned clear = 4;
+    for (size_t i = 32;; i += 16) {
+        for (; colons != 0 && clear != 0; clear--)
+            colons &= colons - 1u;
+        if (colons != 0)
+            return true;
+        if (i >= len)
+            return false;
+        colons = colon_mask16(load16(text + i)) & inside16(i, len);
+    }
+}
+#else
+static bool plain_arn(const char *text, size_t len)
+{
+    (void)text;
+    (void)len;
+    return false;
+}
+#endif
+
 /* A Resource string (a token's text: it may be read past the end). */
 static void check_resource(parse_ctx *ctx, const char *text, size_t len, uint32_t offset)
 {
-    if (len == 1 && text[0] == '*')
+    if ((len == 1 && text[0] == '*') || plain_arn(text, len))
         return;
     arn_split a = arn_split_of(text, len);
     if (short_with_double_colon(&a))
@@ -195,42 +272,6 @@ static iam_status action_format_bytewise(const char *text, size_t len)
 }
 
 #if defined(__SSE2__)
-/* Bit i set where byte i of the 16 at p is ':'. */
-static unsigned colon_mask16(__m128i block)
-{
-    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(':')));
-}
-
-/* Bits for bytes x with x - low <= span (unsigned, per byte). */
-static __m128i in_range16(__m128i block, char low, char span)
-{
-    __m128i d = _mm_sub_epi8(block, _mm_set1_epi8(low));
-    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d);
-}
-
-/* Bit i set where byte i of the 16 at p is not a vendor byte (vendor_char
- * over 16 bytes at once). */
-static unsigned non_vendor_mask16(__m128i block)
-{
-    __m128i letter = in_range16(_mm_or_si128(block, _mm_set1_epi8(0x20)), 'a', 25);
-    __m128i digit = in_range16(block, '0', 9);
-    __m128i dash_dot = in_range16(block, '-', 1); /* '-' and '.' */
-    __m128i ok = _mm_or_si128(letter, _mm_or_si128(digit, dash_dot));
-    return (unsigned)_mm_movemask_epi8(ok) ^ 0xFFFFu;
-}
-
-/* The bits of a 16-byte block that lie inside text[0..len), the block
- * starting at byte i. */
-static unsigned inside16(size_t i, size_t len)
-{
-    return len - i >= 16 ? 0xFFFFu : (1u << (len - i)) - 1u;
-}
-
-static __m128i load16(const char *p)
-{
-    return _mm_loadu_si128((const __m128i *)(const void *)p);
-}
-
 /* Actions up to this long (98% of those in AWS's managed policies) are
  * checked in blocks, without a loop over their bytes. */
 #define ACTION_BLOCK_BYTES 48
