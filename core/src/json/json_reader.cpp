@@ -51,7 +51,6 @@ static_assert(JSON_TEXT_PADDING <= simdjson::SIMDJSON_PADDING, "see json.h");
 struct json_frame {
     uint32_t token;   /* its token */
     uint32_t count;   /* members or elements so far */
-    bool is_object;
 };
 
 struct json_reader {
@@ -424,7 +423,6 @@ template <bool kEscapes> bool walker::walk()
     uint32_t depth = 0;     /* open containers */
     uint32_t container = 0; /* the innermost one's token */
     uint32_t members = 0;   /* its members or elements so far */
-    bool in_object = false; /* it is an object */
     uint32_t count = 0;     /* tokens written */
     uint32_t elements = 0;  /* elements of the closed arrays (the limit is checked
                                at each close: a walk that gives up leaves the
@@ -449,16 +447,18 @@ value: /* a value starts at entry pos */
     if (buf[offset] == '{' || buf[offset] == '[') {
         if (depth >= max_depth_)
             return false;
-        frames[depth++] = json_frame{container, members, in_object};
-        in_object = buf[offset] == '{';
+        frames[depth++] = json_frame{container, members};
         container = count;
         members = 0;
-        tokens[count++] = json_token{buf + offset, 0, offset, 0,
-                                     static_cast<uint8_t>(in_object ? JSON_OBJECT : JSON_ARRAY)};
-        if (buf[index[pos]] == (in_object ? '}' : ']'))
-            goto close;
-        if (in_object)
+        if (buf[offset] == '{') {
+            tokens[count++] = json_token{buf + offset, 0, offset, 0, JSON_OBJECT};
+            if (buf[index[pos]] == '}')
+                goto close;
             goto member;
+        }
+        tokens[count++] = json_token{buf + offset, 0, offset, 0, JSON_ARRAY};
+        if (buf[index[pos]] == ']')
+            goto close;
         goto element;
     }
     if (!number_or_literal(offset, index[pos], &s))
@@ -466,22 +466,23 @@ value: /* a value starts at entry pos */
     tokens[count] = json_token{s.text, static_cast<uint32_t>(s.len), offset, count + 1, s.kind};
     count++;
 
-next: /* a value has ended: a separator, a closing bracket or the end */
-    if (buf[index[pos]] == ',' && depth != 0) {
-        pos++;
-        if (in_object)
-            goto member;
-        goto element;
-    }
+next: /* a value has ended: a separator, a closing bracket or the end.
+       * The innermost container's token says whether it is an object. */
     if (depth == 0) {
         count_ = count;
         return pos == n_;
     }
-    if (buf[index[pos]] != (in_object ? '}' : ']'))
+    if (buf[index[pos]] == ',') {
+        pos++;
+        if (tokens[container].kind == JSON_OBJECT)
+            goto member;
+        goto element;
+    }
+    if (buf[index[pos]] != (tokens[container].kind == JSON_OBJECT ? '}' : ']'))
         return false;
 
 close: /* entry pos closes the innermost container */
-    if (!in_object) {
+    if (tokens[container].kind == JSON_ARRAY) {
         elements += members;
         if (elements > max_elements)
             return false;
@@ -491,7 +492,6 @@ close: /* entry pos closes the innermost container */
     depth--;
     container = frames[depth].token;
     members = frames[depth].count;
-    in_object = frames[depth].is_object;
     pos++;
     goto next;
 
