@@ -43,6 +43,12 @@ size_t token_bound(size_t len) { return len / 2 + 4; }
 
 } // namespace
 
+#if defined(__GNUC__)
+#define WALK_NOINLINE __attribute__((noinline))
+#else
+#define WALK_NOINLINE
+#endif
+
 /* Strings end before the document does, and both string buffers are
  * padded as much. */
 static_assert(JSON_TEXT_PADDING <= simdjson::SIMDJSON_PADDING, "see json.h");
@@ -378,7 +384,8 @@ class walker {
     uint32_t count() const { return count_; }
 
   private:
-    template <bool kEscapes> bool walk();
+    /* Not inlined: the caller's values would take registers from its loops. */
+    template <bool kEscapes> WALK_NOINLINE bool walk();
     template <bool kEscapes>
     bool put_string(const char *buf, uint32_t offset, uint32_t next, size_t max_string,
                     json_token *t, uint32_t end);
@@ -428,6 +435,7 @@ template <bool kEscapes> bool walker::walk()
                                at each close: a walk that gives up leaves the
                                verdict to the exact path anyway) */
     uint32_t offset = 0;
+    uint32_t after = 0;  /* the offset of the entry after a string */
     scalar s;
 
     /* Every token starts at an index entry of its own: with room for all
@@ -495,12 +503,14 @@ close: /* entry pos closes the innermost container */
     pos++;
     goto next;
 
-member: /* a key and ':'; its value follows. String values loop here. */
+member: /* a key and ':'; its value follows. String values loop here. (The
+          * entry after each string is read once: token stores could alias
+          * the index for the compiler.) */
     for (;;) {
         offset = index[pos];
-        if (buf[offset] != '"' || buf[index[pos + 1]] != ':' ||
-            !put_string<kEscapes>(buf, offset, index[pos + 1], max_string, &tokens[count],
-                                  count + 1))
+        after = index[pos + 1];
+        if (buf[offset] != '"' || buf[after] != ':' ||
+            !put_string<kEscapes>(buf, offset, after, max_string, &tokens[count], count + 1))
             return false;
         count++;
         members++;
@@ -508,12 +518,12 @@ member: /* a key and ':'; its value follows. String values loop here. */
         offset = index[pos];
         if (buf[offset] != '"')
             goto value;
-        if (!put_string<kEscapes>(buf, offset, index[pos + 1], max_string, &tokens[count],
-                                  count + 1))
+        after = index[pos + 1];
+        if (!put_string<kEscapes>(buf, offset, after, max_string, &tokens[count], count + 1))
             return false;
         count++;
         pos++;
-        if (buf[index[pos]] != ',')
+        if (buf[after] != ',')
             goto next;
         pos++;
     }
@@ -524,12 +534,12 @@ element: /* an array element follows. Runs of strings loop here. */
         offset = index[pos];
         if (buf[offset] != '"')
             goto value;
-        if (!put_string<kEscapes>(buf, offset, index[pos + 1], max_string, &tokens[count],
-                                  count + 1))
+        after = index[pos + 1];
+        if (!put_string<kEscapes>(buf, offset, after, max_string, &tokens[count], count + 1))
             return false;
         count++;
         pos++;
-        if (buf[index[pos]] != ',')
+        if (buf[after] != ',')
             goto next;
         pos++;
     }
