@@ -648,13 +648,18 @@ bool copy_finding_backslash(char *dst, const char *src, size_t len)
 #if defined(__SSE2__)
     const __m128i backslash = _mm_set1_epi8('\\');
     __m128i hits = _mm_setzero_si128();
-    for (; i + 32 <= len; i += 32) {
+    for (; i + 64 <= len; i += 64) {
         __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i));
         __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i + 16));
+        __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i + 32));
+        __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i + 48));
         _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i), a);
         _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i + 16), b);
-        hits = _mm_or_si128(hits, _mm_or_si128(_mm_cmpeq_epi8(a, backslash),
-                                               _mm_cmpeq_epi8(b, backslash)));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i + 32), c);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i + 48), d);
+        __m128i ab = _mm_or_si128(_mm_cmpeq_epi8(a, backslash), _mm_cmpeq_epi8(b, backslash));
+        __m128i cd = _mm_or_si128(_mm_cmpeq_epi8(c, backslash), _mm_cmpeq_epi8(d, backslash));
+        hits = _mm_or_si128(hits, _mm_or_si128(ab, cd));
     }
     found = _mm_movemask_epi8(hits) != 0;
 #endif
