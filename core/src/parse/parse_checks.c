@@ -186,7 +186,7 @@ static iam_status resource_format(const arn_split *a)
  * resource_format and the short-ARN check then find nothing (the most
  * common shape, checked without splitting). text may be read
  * JSON_TEXT_PADDING bytes past its end. */
-static bool plain_arn(const char *text, size_t len)
+static inline bool plain_arn(const char *text, size_t len)
 {
     if (len < 16 || memcmp(text, "arn:aws:", 8) != 0)
         return false;
@@ -220,17 +220,25 @@ static bool plain_arn(const char *text, size_t len)
 }
 #endif
 
-/* A Resource string (a token's text: it may be read past the end). */
-static void check_resource(parse_ctx *ctx, const char *text, size_t len, uint32_t offset)
+/* The checks of a resource split at its colons. */
+static void check_resource_split(parse_ctx *ctx, const char *text, size_t len, uint32_t offset)
 {
-    if ((len == 1 && text[0] == '*') || plain_arn(text, len))
-        return;
     arn_split a = arn_split_of(text, len);
     if (short_with_double_colon(&a))
         parse_note(ctx, IAM_E_SHORT_ARN, offset);
     iam_status format = resource_format(&a);
     if (format != IAM_OK)
         parse_note(ctx, format, offset);
+}
+
+/* A Resource string (a token's text: it may be read past the end); the
+ * common shapes are checked in the list's loop. */
+PARSE_HOT_INLINE void check_resource(parse_ctx *ctx, const char *text, size_t len,
+                                     uint32_t offset)
+{
+    if ((len == 1 && text[0] == '*') || plain_arn(text, len))
+        return;
+    check_resource_split(ctx, text, len, offset);
 }
 
 bool parse_resource_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
