@@ -236,6 +236,12 @@ PARSE_HOT_INLINE bool copy_string_run(parse_ctx *ctx, uint32_t e, uint32_t n, ia
     return i == n || parse_fail_type(ctx, e + i);
 }
 
+/* The items of a list of n strings from token e, one parse_value each
+ * (for empty lists and arenas that may run out), each checked with check
+ * (if not NULL) once all are copied (parser.c). */
+IAM_INTERNAL bool parse_list_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value_list *out,
+                                   string_check_fn check);
+
 /* A string or an array of strings, each string checked with check (if not
  * NULL) once it is copied. Inlined, so that the check is too. */
 PARSE_HOT_INLINE bool parse_checked_list(parse_ctx *ctx, uint32_t token, iam_value_list *out,
@@ -250,19 +256,10 @@ PARSE_HOT_INLINE bool parse_checked_list(parse_ctx *ctx, uint32_t token, iam_val
     uint32_t n = out->is_array ? t->len : 1;
     uint32_t e = out->is_array ? token + 1 : token;
     iam_value *items = n != 0 ? list_room(ctx, e, n) : NULL;
-    if (items != NULL) {
-        if (!copy_string_run(ctx, e, n, items, check))
-            return false;
-    } else { /* an empty list, or an arena that may run out */
-        items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
-        if (items == NULL && n != 0)
-            return parse_out_of_memory(ctx);
-        if (!parse_string_items(ctx, e, n, items))
-            return false;
-        for (uint32_t i = 0; check != NULL && i < n; i++)
-            check(ctx, ctx_token(ctx, e + i)->text, ctx_token(ctx, e + i)->len,
-                  ctx_token(ctx, e + i)->offset);
-    }
+    if (items == NULL) /* an empty list, or an arena that may run out */
+        return parse_list_items(ctx, e, n, out, check);
+    if (!copy_string_run(ctx, e, n, items, check))
+        return false;
     out->items = items;
     out->count = n;
     return true;

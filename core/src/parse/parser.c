@@ -487,6 +487,22 @@ bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items
     return true;
 }
 
+bool parse_list_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value_list *out,
+                      string_check_fn check)
+{
+    iam_value *items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
+    if (items == NULL && n != 0)
+        return parse_out_of_memory(ctx);
+    if (!parse_string_items(ctx, e, n, items))
+        return false;
+    for (uint32_t i = 0; check != NULL && i < n; i++)
+        check(ctx, ctx_token(ctx, e + i)->text, ctx_token(ctx, e + i)->len,
+              ctx_token(ctx, e + i)->offset);
+    out->items = items;
+    out->count = n;
+    return true;
+}
+
 bool parse_string_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
 {
     return parse_checked_list(ctx, token, out, NULL);
