@@ -146,10 +146,6 @@ static inline bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out)
     out->text.ptr = parse_copy_bytes(ctx, t->text, t->len);
     return out->text.ptr != NULL || parse_out_of_memory(ctx);
 }
-/* n string tokens from e into items, one parse_value each (fails at the
- * first non-string): for arenas that may run out. */
-IAM_INTERNAL bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n,
-                                     iam_value *items);
 /* A string or an array of strings (Resource in resource policies,
  * principal values): parse_checked_list without a check. */
 IAM_INTERNAL bool parse_string_list(parse_ctx *ctx, uint32_t token,
@@ -206,8 +202,8 @@ static inline iam_value *list_room(const parse_ctx *ctx, uint32_t e, uint32_t n)
 
 /* Copies n string tokens from e into items (at the arena's end, room
  * checked by list_room) and their texts after them: the same arena bytes
- * and values as parse_alloc and parse_string_items. Checks each string
- * with check (if not NULL). Fails at the first non-string. */
+ * and values as parse_list_items. Checks each string with check (if not
+ * NULL). Fails at the first non-string. */
 PARSE_HOT_INLINE bool copy_string_run(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items,
                                       string_check_fn check)
 {

@@ -47,7 +47,7 @@ const char *iam_condition_op_name(iam_condition_op op) /* see iamgate.h */
 
 /* Every operator once, the most used first (as in AWS's managed
  * policies), so that the lookup usually ends early. */
-static const uint8_t search_order[IAM_OP_COUNT - 1] = {
+static const uint8_t search_order[] = {
     IAM_OP_STRING_EQUALS, IAM_OP_STRING_LIKE, IAM_OP_NULL, IAM_OP_ARN_LIKE, IAM_OP_BOOL,
     IAM_OP_STRING_NOT_EQUALS, IAM_OP_ARN_EQUALS, IAM_OP_STRING_NOT_LIKE, IAM_OP_IP_ADDRESS,
     IAM_OP_NUMERIC_LESS_THAN_EQUALS, IAM_OP_DATE_GREATER_THAN, IAM_OP_DATE_LESS_THAN,
@@ -57,6 +57,7 @@ static const uint8_t search_order[IAM_OP_COUNT - 1] = {
     IAM_OP_DATE_NOT_EQUALS, IAM_OP_DATE_LESS_THAN_EQUALS, IAM_OP_DATE_GREATER_THAN_EQUALS,
     IAM_OP_BINARY_EQUALS, IAM_OP_NOT_IP_ADDRESS, IAM_OP_ARN_NOT_EQUALS, IAM_OP_ARN_NOT_LIKE,
 };
+_Static_assert(sizeof search_order == IAM_OP_COUNT - 1, "every operator but UNKNOWN, once");
 
 static inline bool has_prefix(const char *text, size_t len, const char *prefix)
 {

@@ -476,7 +476,9 @@ void parse_check_sids(parse_ctx *ctx, const iam_policy *policy)
 }
 
 
-bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items)
+/* n string tokens from e into items, one parse_value each (fails at the
+ * first non-string). */
+static bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items)
 {
     for (uint32_t i = 0; i < n; i++, e++) {
         if (ctx_token(ctx, e)->kind != JSON_STRING)
