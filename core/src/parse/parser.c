@@ -366,9 +366,11 @@ static uint32_t hash_bytes(const char *p, size_t n)
     return (uint32_t)(h >> 32);
 }
 
+/* Equal texts; the last bytes are compared first, as keys and Sids of one
+ * length often differ there ("Statement1", "Statement2"). */
 static bool same_bytes(const char *a, size_t alen, const char *b, size_t blen)
 {
-    return alen == blen && memcmp(a, b, alen) == 0;
+    return alen == blen && (alen == 0 || (a[alen - 1] == b[alen - 1] && memcmp(a, b, alen) == 0));
 }
 
 /* The slots used for n keys (cleared before and after use). */
