@@ -43,6 +43,12 @@ size_t token_bound(size_t len) { return len / 2 + 4; }
 
 } // namespace
 
+#if defined(__GNUC__)
+#define WALK_NOINLINE __attribute__((noinline))
+#else
+#define WALK_NOINLINE
+#endif
+
 /* Strings end before the document does, and both string buffers are
  * padded as much. */
 static_assert(JSON_TEXT_PADDING <= simdjson::SIMDJSON_PADDING, "see json.h");
@@ -51,7 +57,6 @@ static_assert(JSON_TEXT_PADDING <= simdjson::SIMDJSON_PADDING, "see json.h");
 struct json_frame {
     uint32_t token;   /* its token */
     uint32_t count;   /* members or elements so far */
-    bool is_object;
 };
 
 struct json_reader {
@@ -355,7 +360,7 @@ struct scalar {
  * certain, and leaves the verdict to the exact path. */
 class walker {
   public:
-    walker(json_reader *reader, size_t len, const json_limits *limits)
+    walker(json_reader *reader, size_t len, const json_limits *limits, bool has_backslash)
         : buf_(reader->padded), len_(static_cast<uint32_t>(len)),
           index_(reader->parser.implementation->structural_indexes.get()),
           n_(reader->parser.implementation->n_structural_indexes),
@@ -365,21 +370,27 @@ class walker {
           max_depth_(limits->max_depth < kMaxDepth ? limits->max_depth
                                                    : static_cast<uint32_t>(kMaxDepth)),
           max_elements_(limits->max_array_elements), max_string_(limits->max_string_bytes),
-          has_backslash_(std::memchr(buf_, '\\', len) != nullptr)
+          has_backslash_(has_backslash)
     {
-        /* Stage 1 leaves room after the last entry: a sentinel entry at the
-         * end of the document (a NUL of the padding) matches no token. */
+        /* Stage 1 leaves room for entries after the last one: two sentinel
+         * entries at the end of the document (a NUL of the padding) match
+         * no token, and the states may look one entry ahead. */
         reader->parser.implementation->structural_indexes[n_] = len_;
+        reader->parser.implementation->structural_indexes[n_ + 1] = len_;
     }
 
-    bool run();
+    /* Escaped strings only where the document has a backslash at all. */
+    bool run() { return has_backslash_ ? walk<true>() : walk<false>(); }
     uint32_t count() const { return count_; }
 
   private:
+    /* Not inlined: the caller's values would take registers from its loops. */
+    template <bool kEscapes> WALK_NOINLINE bool walk();
+    template <bool kEscapes>
+    bool put_string(const char *buf, uint32_t offset, uint32_t next, size_t max_string,
+                    json_token *t, uint32_t end);
     bool number_or_literal(uint32_t offset, uint32_t next, scalar *out) const;
-    bool string(uint32_t offset, uint32_t next, scalar *out);
-    bool string_scanned(uint32_t offset, scalar *out);
-    const char *closing_quote(uint32_t next) const;
+    static const char *closing_quote(const char *buf, uint32_t next);
     bool number(uint32_t offset, uint32_t next, scalar *out) const;
     bool literal(uint32_t offset, uint32_t next, const char *word, uint32_t n,
                  uint8_t kind, scalar *out) const;
@@ -403,48 +414,59 @@ class walker {
 
 /* One loop over the index entries; the labels are the walk's states. The
  * cursor and the innermost container live in locals (the frames hold the
- * outer ones), so that token stores cannot alias them. */
-bool walker::run()
+ * outer ones), so that token stores cannot alias them. Runs of string
+ * elements and members with string values (most of a policy) take short
+ * loops of their own. No state checks that entries remain: the sentinel
+ * entry at the end points at a NUL, which no state accepts. */
+template <bool kEscapes> bool walker::walk()
 {
-    const char *buf = buf_;
-    const uint32_t *index = index_;
-    json_token *tokens = tokens_;
-    json_frame *frames = frames_;
+    const char *const buf = buf_;
+    const uint32_t *const index = index_;
+    json_token *const tokens = tokens_;
+    json_frame *const frames = frames_;
+    const uint32_t max_elements = max_elements_;
+    const size_t max_string = max_string_ < UINT32_MAX ? max_string_ : UINT32_MAX;
     uint32_t pos = 0;       /* the next index entry */
     uint32_t depth = 0;     /* open containers */
     uint32_t container = 0; /* the innermost one's token */
     uint32_t members = 0;   /* its members or elements so far */
-    bool in_object = false; /* it is an object */
     uint32_t count = 0;     /* tokens written */
-    uint32_t elements = 0;  /* array elements so far, as the flattener counts */
+    uint32_t elements = 0;  /* elements of the closed arrays (the limit is checked
+                               at each close: a walk that gives up leaves the
+                               verdict to the exact path anyway) */
     uint32_t offset = 0;
+    uint32_t after = 0;  /* the offset of the entry after a string */
     scalar s;
 
-value: /* a value starts at entry pos */
-    if (pos >= n_ || count + 1 >= capacity_) /* the input ended; or cannot happen */
+    /* Every token starts at an index entry of its own: with room for all
+     * of them no store needs a check. */
+    if (static_cast<size_t>(n_) + 2 >= capacity_)
         return false;
+
+value: /* a value starts at entry pos */
     offset = index[pos++];
     if (buf[offset] == '"') { /* the common case first */
-        if (!string(offset, index[pos], &s))
+        if (!put_string<kEscapes>(buf, offset, index[pos], max_string, &tokens[count],
+                                  count + 1))
             return false;
-        tokens[count] = json_token{s.text, static_cast<uint32_t>(s.len), offset, count + 1,
-                                   JSON_STRING};
         count++;
         goto next;
     }
     if (buf[offset] == '{' || buf[offset] == '[') {
         if (depth >= max_depth_)
             return false;
-        frames[depth++] = json_frame{container, members, in_object};
-        in_object = buf[offset] == '{';
+        frames[depth++] = json_frame{container, members};
         container = count;
         members = 0;
-        tokens[count++] = json_token{buf + offset, 0, offset, 0,
-                                     static_cast<uint8_t>(in_object ? JSON_OBJECT : JSON_ARRAY)};
-        if (buf[index[pos]] == (in_object ? '}' : ']'))
-            goto close;
-        if (in_object)
+        if (buf[offset] == '{') {
+            tokens[count++] = json_token{buf + offset, 0, offset, 0, JSON_OBJECT};
+            if (buf[index[pos]] == '}')
+                goto close;
             goto member;
+        }
+        tokens[count++] = json_token{buf + offset, 0, offset, 0, JSON_ARRAY};
+        if (buf[index[pos]] == ']')
+            goto close;
         goto element;
     }
     if (!number_or_literal(offset, index[pos], &s))
@@ -452,46 +474,75 @@ value: /* a value starts at entry pos */
     tokens[count] = json_token{s.text, static_cast<uint32_t>(s.len), offset, count + 1, s.kind};
     count++;
 
-next: /* a value has ended: a separator, a closing bracket or the end */
-    if (buf[index[pos]] == ',' && depth != 0) {
-        pos++;
-        if (in_object)
-            goto member;
-        goto element;
-    }
+next: /* a value has ended: a separator, a closing bracket or the end.
+       * The innermost container's token says whether it is an object. */
     if (depth == 0) {
         count_ = count;
         return pos == n_;
     }
-    if (buf[index[pos]] != (in_object ? '}' : ']'))
+    if (buf[index[pos]] == ',') {
+        pos++;
+        if (tokens[container].kind == JSON_OBJECT)
+            goto member;
+        goto element;
+    }
+    if (buf[index[pos]] != (tokens[container].kind == JSON_OBJECT ? '}' : ']'))
         return false;
 
 close: /* entry pos closes the innermost container */
+    if (tokens[container].kind == JSON_ARRAY) {
+        elements += members;
+        if (elements > max_elements)
+            return false;
+    }
     tokens[container].len = members;
     tokens[container].end = count;
     depth--;
     container = frames[depth].token;
     members = frames[depth].count;
-    in_object = frames[depth].is_object;
     pos++;
     goto next;
 
-member: /* a key and ':'; its value follows */
-    offset = index[pos++];
-    if (buf[offset] != '"' || count + 1 >= capacity_ || !string(offset, index[pos], &s) ||
-        buf[index[pos]] != ':')
-        return false;
-    tokens[count] = json_token{s.text, static_cast<uint32_t>(s.len), offset, count + 1, JSON_STRING};
-    count++;
-    members++;
-    pos++;
-    goto value;
+member: /* a key and ':'; its value follows. String values loop here. (The
+          * entry after each string is read once: token stores could alias
+          * the index for the compiler.) */
+    for (;;) {
+        offset = index[pos];
+        after = index[pos + 1];
+        if (buf[offset] != '"' || buf[after] != ':' ||
+            !put_string<kEscapes>(buf, offset, after, max_string, &tokens[count], count + 1))
+            return false;
+        count++;
+        members++;
+        pos += 2;
+        offset = index[pos];
+        if (buf[offset] != '"')
+            goto value;
+        after = index[pos + 1];
+        if (!put_string<kEscapes>(buf, offset, after, max_string, &tokens[count], count + 1))
+            return false;
+        count++;
+        pos++;
+        if (buf[after] != ',')
+            goto next;
+        pos++;
+    }
 
-element: /* an array element follows */
-    if (++elements > max_elements_)
-        return false;
-    members++;
-    goto value;
+element: /* an array element follows. Runs of strings loop here. */
+    for (;;) {
+        members++;
+        offset = index[pos];
+        if (buf[offset] != '"')
+            goto value;
+        after = index[pos + 1];
+        if (!put_string<kEscapes>(buf, offset, after, max_string, &tokens[count], count + 1))
+            return false;
+        count++;
+        pos++;
+        if (buf[after] != ',')
+            goto next;
+        pos++;
+    }
 }
 
 /* A number or literal at offset; next is the offset of the following
@@ -507,42 +558,41 @@ bool walker::number_or_literal(uint32_t offset, uint32_t next, scalar *out) cons
 }
 
 /* The closing quote of a string in a document without backslashes: only
- * whitespace can lie between it and the next index entry. */
-const char *walker::closing_quote(uint32_t next) const
+ * whitespace can lie between it and the next index entry (stage 1 makes
+ * any other byte an entry), so any byte up to ' ' is whitespace there. */
+const char *walker::closing_quote(const char *buf, uint32_t next)
 {
-    const char *q = buf_ + next - 1;
-    while (is_json_space(*q))
+    const char *q = buf + next - 1;
+    while (static_cast<unsigned char>(*q) <= ' ')
         q--;
     return q;
 }
 
-inline bool walker::string(uint32_t offset, uint32_t next, scalar *out)
+/* Writes the token of the string whose opening quote is at offset; next is
+ * the offset of the following index entry. Without escapes in the document
+ * the string ends at its last quote before that entry; with them it is
+ * scanned for its end, and unescaped by simdjson if it has escapes. */
+template <bool kEscapes>
+inline bool walker::put_string(const char *buf, uint32_t offset, uint32_t next,
+                               size_t max_string, json_token *t, uint32_t end)
 {
-    if (has_backslash_)
-        return string_scanned(offset, out);
-    const char *start = buf_ + offset + 1;
-    const char *stop = closing_quote(next);
-    *out = scalar{start, static_cast<size_t>(stop - start), JSON_STRING};
-    return stop >= start && out->len <= max_string_;
-}
-
-/* A string of a document with backslashes somewhere: scanned for its end,
- * and unescaped by simdjson if it has escapes. */
-bool walker::string_scanned(uint32_t offset, scalar *out)
-{
-    const char *start = buf_ + offset + 1;
-    const char *stop = find_quote_or_backslash(start);
-    *out = scalar{start, static_cast<size_t>(stop - start), JSON_STRING};
-    if (*stop == '\\') {
-        uint8_t *end = strings_.parse_string(reinterpret_cast<const uint8_t *>(start),
-                                             reinterpret_cast<uint8_t *>(unescaped_));
-        if (end == nullptr)
+    const char *text = buf + offset + 1;
+    const char *stop = kEscapes ? find_quote_or_backslash(text) : closing_quote(buf, next);
+    /* a stop before the text (it cannot happen) wraps past any limit */
+    size_t len = static_cast<size_t>(stop - text);
+    if (kEscapes && *stop == '\\') {
+        uint8_t *decoded = strings_.parse_string(reinterpret_cast<const uint8_t *>(text),
+                                                 reinterpret_cast<uint8_t *>(unescaped_));
+        if (decoded == nullptr)
             return false;
-        out->text = unescaped_;
-        out->len = static_cast<size_t>(reinterpret_cast<char *>(end) - unescaped_);
-        unescaped_ += out->len;
+        text = unescaped_;
+        len = static_cast<size_t>(reinterpret_cast<char *>(decoded) - unescaped_);
+        unescaped_ += len;
     }
-    return out->len <= max_string_;
+    if (len > max_string)
+        return false;
+    *t = json_token{text, static_cast<uint32_t>(len), offset, end, JSON_STRING};
+    return true;
 }
 
 /* Whether only whitespace lies between a scalar's end and the next index
@@ -589,15 +639,47 @@ iam_status report_failure(const char *src, size_t len, const json_limits *limits
 
 namespace {
 
+/* Copies src[0..len) to dst; whether it holds a backslash (the walk then
+ * looks for escapes). One pass instead of a copy and a search. */
+bool copy_finding_backslash(char *dst, const char *src, size_t len)
+{
+    size_t i = 0;
+    bool found = false;
+#if defined(__SSE2__)
+    const __m128i backslash = _mm_set1_epi8('\\');
+    __m128i hits = _mm_setzero_si128();
+    for (; i + 64 <= len; i += 64) {
+        __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i));
+        __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i + 16));
+        __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i + 32));
+        __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i + 48));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i), a);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i + 16), b);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i + 32), c);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(dst + i + 48), d);
+        __m128i ab = _mm_or_si128(_mm_cmpeq_epi8(a, backslash), _mm_cmpeq_epi8(b, backslash));
+        __m128i cd = _mm_or_si128(_mm_cmpeq_epi8(c, backslash), _mm_cmpeq_epi8(d, backslash));
+        hits = _mm_or_si128(hits, _mm_or_si128(ab, cd));
+    }
+    found = _mm_movemask_epi8(hits) != 0;
+#endif
+    if (i < len) {
+        std::memcpy(dst + i, src + i, len - i);
+        found = found || std::memchr(src + i, '\\', len - i) != nullptr;
+    }
+    return found;
+}
+
 /* The fast path: false when the walk gives up (the document may still be
  * valid). */
-bool parse_fast(json_reader *reader, size_t len, const json_limits *limits, json_doc *out)
+bool parse_fast(json_reader *reader, size_t len, bool has_backslash, const json_limits *limits,
+                json_doc *out)
 {
     if (len == 0 || reader->parser.implementation->stage1(
                         reinterpret_cast<const uint8_t *>(reader->padded), len,
                         simdjson::stage1_mode::regular) != simdjson::SUCCESS)
         return false;
-    walker walk(reader, len, limits);
+    walker walk(reader, len, limits, has_backslash);
     if (!walk.run())
         return false;
     out->tokens = reader->tokens;
@@ -639,10 +721,9 @@ extern "C" iam_status json_reader_parse(json_reader *reader, const char *src,
         fail->path[0] = '\0';
         return IAM_E_NOMEM;
     }
-    if (len != 0)
-        std::memcpy(reader->padded, src, len);
+    bool has_backslash = copy_finding_backslash(reader->padded, src, len);
     std::memset(reader->padded + len, 0, simdjson::SIMDJSON_PADDING);
-    if (parse_fast(reader, len, limits, out))
+    if (parse_fast(reader, len, has_backslash, limits, out))
         return IAM_OK;
     return parse_exact(reader, src, len, limits, out, fail);
 }

@@ -45,6 +45,20 @@ const char *iam_condition_op_name(iam_condition_op op) /* see iamgate.h */
     return (unsigned)op < (unsigned)IAM_OP_COUNT ? operator_names[op].name : "";
 }
 
+/* Every operator once, the most used first (as in AWS's managed
+ * policies), so that the lookup usually ends early. */
+static const uint8_t search_order[] = {
+    IAM_OP_STRING_EQUALS, IAM_OP_STRING_LIKE, IAM_OP_NULL, IAM_OP_ARN_LIKE, IAM_OP_BOOL,
+    IAM_OP_STRING_NOT_EQUALS, IAM_OP_ARN_EQUALS, IAM_OP_STRING_NOT_LIKE, IAM_OP_IP_ADDRESS,
+    IAM_OP_NUMERIC_LESS_THAN_EQUALS, IAM_OP_DATE_GREATER_THAN, IAM_OP_DATE_LESS_THAN,
+    IAM_OP_STRING_EQUALS_IGNORE_CASE, IAM_OP_STRING_NOT_EQUALS_IGNORE_CASE,
+    IAM_OP_NUMERIC_EQUALS, IAM_OP_NUMERIC_NOT_EQUALS, IAM_OP_NUMERIC_LESS_THAN,
+    IAM_OP_NUMERIC_GREATER_THAN, IAM_OP_NUMERIC_GREATER_THAN_EQUALS, IAM_OP_DATE_EQUALS,
+    IAM_OP_DATE_NOT_EQUALS, IAM_OP_DATE_LESS_THAN_EQUALS, IAM_OP_DATE_GREATER_THAN_EQUALS,
+    IAM_OP_BINARY_EQUALS, IAM_OP_NOT_IP_ADDRESS, IAM_OP_ARN_NOT_EQUALS, IAM_OP_ARN_NOT_LIKE,
+};
+_Static_assert(sizeof search_order == IAM_OP_COUNT - 1, "every operator but UNKNOWN, once");
+
 static inline bool has_prefix(const char *text, size_t len, const char *prefix)
 {
     size_t n = strlen(prefix);
@@ -71,9 +85,10 @@ bool operator_parse(const char *text, size_t len, operator_name *out)
         out->if_exists = true;
         len -= 8;
     }
-    for (int op = 1; op < IAM_OP_COUNT; op++) {
-        if (len == operator_names[op].len && memcmp(text, operator_names[op].name, len) == 0) {
-            out->op = (iam_condition_op)op;
+    for (size_t i = 0; i < sizeof search_order / sizeof search_order[0]; i++) {
+        const spelling *name = &operator_names[search_order[i]];
+        if (len == name->len && memcmp(text, name->name, len) == 0) {
+            out->op = (iam_condition_op)search_order[i];
             return true;
         }
     }

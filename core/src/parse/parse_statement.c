@@ -110,22 +110,15 @@ static bool parse_effect(parse_ctx *ctx, uint32_t token, iam_statement *st)
 static bool parse_actions(parse_ctx *ctx, uint32_t token, iam_statement *st, bool negated)
 {
     st->not_action = negated;
-    if (!parse_string_list(ctx, token, &st->actions))
-        return false;
-    /* the actions are strings, one token each */
-    check_actions(ctx, ctx_token(ctx, st->actions.is_array ? token + 1 : token),
-                  st->actions.count);
-    return true;
+    return parse_action_list(ctx, token, &st->actions);
 }
 
 static bool parse_resources(parse_ctx *ctx, uint32_t token, iam_statement *st, bool negated)
 {
     st->not_resource = negated;
-    if (!parse_string_list(ctx, token, &st->resources))
-        return false;
-    for (uint32_t i = 0; !is_resource_policy(ctx) && i < st->resources.count; i++)
-        check_resource(ctx, &st->resources.items[i]);
-    return true;
+    if (is_resource_policy(ctx)) /* resource formats are checked for the others */
+        return parse_string_list(ctx, token, &st->resources);
+    return parse_resource_list(ctx, token, &st->resources);
 }
 
 static bool principal_type_known(const json_token *key)

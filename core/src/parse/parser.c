@@ -293,11 +293,13 @@ iam_status iam_policy_parse(iam_parser *parser, iam_arena *arena, const char *js
     memset(&ctx, 0, sizeof ctx);
     ctx.arena = arena;
     ctx.doc = &doc;
+    ctx.tokens = doc.tokens;
     ctx.src = json;
     ctx.len = len;
     ctx.options = options != NULL ? options : &defaults;
     ctx.limits = limits;
     ctx.dups = &parser->dups;
+    ctx.vendor_bits = UINT32_MAX;
 
     size_t mark = arena->used;
     iam_status s = parse_tokens(&ctx, out, err);
@@ -364,9 +366,11 @@ static uint32_t hash_bytes(const char *p, size_t n)
     return (uint32_t)(h >> 32);
 }
 
+/* Equal texts; the last bytes are compared first, as keys and Sids of one
+ * length often differ there ("Statement1", "Statement2"). */
 static bool same_bytes(const char *a, size_t alen, const char *b, size_t blen)
 {
-    return alen == blen && memcmp(a, b, alen) == 0;
+    return alen == blen && (alen == 0 || (a[alen - 1] == b[alen - 1] && memcmp(a, b, alen) == 0));
 }
 
 /* The slots used for n keys (cleared before and after use). */
@@ -419,11 +423,9 @@ static uint32_t first_duplicate_linear(parse_ctx *ctx, uint32_t object)
     return 0;
 }
 
-uint32_t parse_first_duplicate(parse_ctx *ctx, uint32_t object)
+uint32_t parse_first_duplicate_of(parse_ctx *ctx, uint32_t object)
 {
     const json_token *o = ctx_token(ctx, object);
-    if (o->len < 2)
-        return 0;
     if (o->len <= DUP_LINEAR_MAX)
         return first_duplicate_linear(ctx, object);
     size_t mask = dup_mask_for(ctx, o->len);
@@ -475,83 +477,37 @@ void parse_check_sids(parse_ctx *ctx, const iam_policy *policy)
     }
 }
 
-bool parse_value(parse_ctx *ctx, uint32_t token, iam_value *out)
+
+/* n string tokens from e into items, one parse_value each (fails at the
+ * first non-string). */
+static bool parse_string_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value *items)
 {
-    const json_token *t = ctx_token(ctx, token);
-    out->offset = t->offset;
-    switch (t->kind) {
-    case JSON_STRING: out->type = IAM_VALUE_STRING; break;
-    case JSON_NUMBER: out->type = IAM_VALUE_NUMBER; break;
-    case JSON_TRUE:
-    case JSON_FALSE: out->type = IAM_VALUE_BOOL; break;
-    default: return parse_fail_type(ctx, token);
+    for (uint32_t i = 0; i < n; i++, e++) {
+        if (ctx_token(ctx, e)->kind != JSON_STRING)
+            return parse_fail_type(ctx, e);
+        if (!parse_value(ctx, e, &items[i]))
+            return false;
     }
-    out->text.len = t->len;
-    out->text.ptr = parse_copy_bytes(ctx, t->text, t->len);
-    return out->text.ptr != NULL || parse_out_of_memory(ctx);
+    return true;
 }
 
-/* Copies the texts of the n string tokens at first (total bytes) into the
- * arena as one run: the same bytes and values as n parse_value calls, with
- * the arena's state kept in locals. False, with nothing done, if they do
- * not all fit (parse_value then finds which string fails). */
-static bool copy_string_run(parse_ctx *ctx, const json_token *first, uint32_t n,
-                            size_t total, iam_value *items)
+bool parse_list_items(parse_ctx *ctx, uint32_t e, uint32_t n, iam_value_list *out,
+                      string_check_fn check)
 {
-    iam_arena *a = ctx->arena;
-    size_t room = a->cap - a->used;
-    if (a->base == NULL || total > room)
+    iam_value *items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
+    if (items == NULL && n != 0)
+        return parse_out_of_memory(ctx);
+    if (!parse_string_items(ctx, e, n, items))
         return false;
-    char *dst = (char *)a->base + a->used;
-    bool blocks = total + PARSE_COPY_BLOCK <= room; /* see parse_copy_bytes */
-    for (uint32_t i = 0; i < n; i++) {
-        size_t len = first[i].len;
-        items[i].text.ptr = len != 0 ? dst : "";
-        items[i].text.len = len;
-        items[i].offset = first[i].offset;
-        items[i].type = IAM_VALUE_STRING;
-        if (blocks && len <= PARSE_COPY_BLOCK)
-            memcpy(dst, first[i].text, PARSE_COPY_BLOCK);
-        else
-            memcpy(dst, first[i].text, len);
-        dst += len;
-    }
-    a->used += total;
-    if (a->used > a->high_water)
-        a->high_water = a->used;
+    for (uint32_t i = 0; check != NULL && i < n; i++)
+        check(ctx, ctx_token(ctx, e + i)->text, ctx_token(ctx, e + i)->len,
+              ctx_token(ctx, e + i)->offset);
+    out->items = items;
+    out->count = n;
     return true;
 }
 
 bool parse_string_list(parse_ctx *ctx, uint32_t token, iam_value_list *out)
 {
-    const json_token *t = ctx_token(ctx, token);
-    out->present = true;
-    out->offset = t->offset;
-    out->is_array = t->kind == JSON_ARRAY;
-    if (t->kind != JSON_ARRAY && t->kind != JSON_STRING)
-        return parse_fail_type(ctx, token);
-    uint32_t n = out->is_array ? t->len : 1;
-    iam_value *items = parse_alloc(ctx, n * sizeof *items, _Alignof(iam_value));
-    if (items == NULL && n != 0)
-        return parse_out_of_memory(ctx);
-    uint32_t e = out->is_array ? token + 1 : token;
-    const json_token *first = ctx_token(ctx, e);
-    uint32_t strings = 0; /* the leading run of strings: one token each */
-    size_t total = 0;
-    while (strings < n && first[strings].kind == JSON_STRING)
-        total += first[strings++].len;
-    if (copy_string_run(ctx, first, strings, total, items)) {
-        if (strings < n)
-            return parse_fail_type(ctx, e + strings);
-    } else {
-        for (uint32_t i = 0; i < n; i++, e++) {
-            if (ctx_token(ctx, e)->kind != JSON_STRING)
-                return parse_fail_type(ctx, e);
-            if (!parse_value(ctx, e, &items[i]))
-                return false;
-        }
-    }
-    out->items = items;
-    out->count = n;
-    return true;
+    return parse_checked_list(ctx, token, out, NULL);
 }
