@@ -492,8 +492,8 @@ static void classify_name(builder *b, iam_str name)
 static void store_few(builder *b)
 {
     glob_set *set = b->set;
-    if (b->vendor_n > FEW_VENDORS || set->vendors == NULL)
-        return;
+    if (b->failed || b->vendor_n > FEW_VENDORS || set->vendors == NULL)
+        return; /* (failed: a vendor key may be missing) */
     for (uint32_t i = 0; i < b->vendor_n; i++)
         if (b->vendors[i].len > 8)
             return;
