@@ -346,25 +346,24 @@ static bool names_service(const compile_ctx *cc, const char *service)
 
 static iam_status compile_actions(compile_ctx *cc, iam_policy_set *set)
 {
+    enum { SERVICES = sizeof precomputed_services / sizeof precomputed_services[0] };
+    const iam_catalog_service *wanted[SERVICES];
     size_t total = 0;
-    const size_t services = sizeof precomputed_services / sizeof precomputed_services[0];
-    bool wanted[sizeof precomputed_services / sizeof precomputed_services[0]];
-    for (size_t i = 0; i < services; i++) {
-        const iam_catalog_service *svc =
-            iam_catalog_find_service(precomputed_services[i], strlen(precomputed_services[i]));
-        wanted[i] = svc != NULL && names_service(cc, precomputed_services[i]);
-        total += wanted[i] ? svc->action_count : 0;
+    for (size_t i = 0; i < SERVICES; i++) { /* the set's patterns first: most sets skip the catalog */
+        const char *name = precomputed_services[i];
+        wanted[i] = names_service(cc, name) ? iam_catalog_find_service(name, strlen(name)) : NULL;
+        total += wanted[i] != NULL ? wanted[i]->action_count : 0;
     }
-    iam_str *names = malloc((total + 1) * sizeof *names);
+    if (total == 0)
+        return glob_set_compile_actions(cc->arena, cc->actions, cc->action_n, cc->statements, NULL,
+                                        0, &set->actions);
+    iam_str *names = malloc(total * sizeof *names);
     if (names == NULL)
         return IAM_E_NOMEM;
     size_t n = 0;
-    for (size_t i = 0; i < services; i++) {
-        const iam_catalog_service *svc =
-            iam_catalog_find_service(precomputed_services[i], strlen(precomputed_services[i]));
-        for (uint32_t a = 0; wanted[i] && a < svc->action_count; a++)
-            names[n++] = iam_catalog_action_at(svc->first_action + a)->full_name;
-    }
+    for (size_t i = 0; i < SERVICES; i++)
+        for (uint32_t a = 0; wanted[i] != NULL && a < wanted[i]->action_count; a++)
+            names[n++] = iam_catalog_action_at(wanted[i]->first_action + a)->full_name;
     iam_status s = glob_set_compile_actions(cc->arena, cc->actions, cc->action_n, cc->statements,
                                             names, n, &set->actions);
     free(names);
