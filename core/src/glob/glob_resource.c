@@ -120,17 +120,12 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
     pattern_scan scan = scan_pattern(text, len);
     size_t literal = scan.literal, fold = scan.fold;
     bool six_fields = fold < literal;
-    size_t padded = (literal + 7) / 8 * 8;
-    char *copy = arena_alloc(arena, len + padded + 1, 8);
-    if (copy == NULL)
+    size_t padded = literal != 0 ? (literal + 7) / 8 * 8 : 8;
+    char *lit = arena_alloc(arena, padded, 8);
+    if (lit == NULL)
         return false;
-    char *lit = copy; /* first: its words stay 8-aligned */
-    char *whole = copy + padded;
     copy_literal(lit, text, literal, fold, padded);
-    if (len != 0)
-        memcpy(whole, text, len);
-    whole[len] = '\0';
-    out->text = whole;
+    out->text = text != NULL ? text : ""; /* kept, not copied */
     out->literal = lit;
     out->len = (uint32_t)len;
     out->literal_len = (uint32_t)literal;

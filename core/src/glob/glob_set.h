@@ -46,7 +46,7 @@ typedef enum glob_kind {
 
 typedef struct glob_input {
     const char *text;       /* the pattern as written (no policy variables);
-                               actions: kept, not copied */
+                               kept, not copied */
     size_t len;
     uint32_t owner;         /* reported when the pattern matches */
 } glob_input;
@@ -62,7 +62,7 @@ typedef struct glob_stats {
     size_t bytes;           /* arena bytes of the set */
 } glob_stats;
 
-/* Compiles the patterns into the arena. Action texts (and precomputed
+/* Compiles the patterns into the arena. Their texts (and precomputed
  * names) are not copied: they must outlive the set, as a policy set's
  * ASTs do. Owners must be < owner_count. Scratch memory comes from the heap (cold path); the
  * set itself only from the arena. Fails: IAM_E_NOMEM (arena or heap),
@@ -100,7 +100,9 @@ IAM_INTERNAL size_t glob_set_match(const glob_set *set, const char *subject,
 
 IAM_INTERNAL void glob_set_stats(const glob_set *set, glob_stats *stats);
 
-/* One Resource pattern, prepared (text copied into the arena). */
+/* One Resource pattern, prepared: its folded literal part in the arena,
+ * its text kept (not copied: it must outlive the pattern, as a policy
+ * set's ASTs do). */
 typedef enum glob_resource_shape {
     GLOB_RESOURCE_ANY,      /* "*" */
     GLOB_RESOURCE_EXACT,    /* six fields, no wildcard */
