@@ -55,15 +55,15 @@ typedef struct glob_name {
     bool complete;
 } glob_name;
 
+/* A vendor of prefix or other patterns (names without wildcards need
+ * none: the name table holds them whole). */
 typedef struct glob_vendor {
     const char *key;              /* folded vendor, zero padded; NULL: empty slot */
     uint32_t hash;
     uint32_t key_len;
-    uint64_t lengths;             /* bit L: an entry with a key of length L holds
-                                     prefix or other patterns */
-    const uint64_t *by_first;     /* [16], NULL when lengths is 0: the same, for
-                                     keys whose first byte b has
-                                     b & 15 == i (and L = 0 in all) */
+    uint64_t lengths;             /* bit L: an entry with a key of length L */
+    const uint64_t *by_first;     /* [16]: the same, for keys whose first
+                                     byte b has b & 15 == i (and L = 0 in all) */
 } glob_vendor;
 
 #define FEW_VENDORS 8u
@@ -92,7 +92,7 @@ struct glob_set {
     const uint32_t *complete;     /* complete answers of names */
     const glob_slot *name_slots;  /* open addressing, name_mask + 1 slots */
     uint32_t name_mask;
-    const glob_name *names;       /* NULL: no table (no keys) */
+    const glob_name *names;       /* NULL: not an action index */
     const glob_resource *resources; /* GLOB_KIND_RESOURCE, with resource_owners */
     const uint32_t *resource_owners;
     uint32_t resource_count;
@@ -1168,7 +1168,7 @@ static void match_action_keys(const glob_set *set, const char *s, size_t len, si
 static inline void match_action(const glob_set *set, const char *s, size_t len, sink *out)
 {
     if (set->names == NULL)
-        return; /* no patterns but "*" */
+        return; /* not an action index */
     const glob_name *named = name_find(set, s, len);
     if (named != NULL) {
         emit(out, named->owners, named->count);

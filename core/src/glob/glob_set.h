@@ -7,21 +7,21 @@
  *
  * Actions: all Action/NotAction patterns of a policy set become one index,
  * so that one pass over a request's action yields the statements whose
- * patterns match it. Every pattern is cut at its first wildcard into a
- * literal prefix and a rest:
+ * patterns match it:
  *  - "*" goes to the `always` list;
- *  - a key table keyed by the vendor (the part before the colon, compared
- *    ignoring case) and the folded literal part of the name; an entry
- *    lists the owners of the exact names equal to its key, of the
- *    patterns "key*", and the other patterns whose literal prefix is the
- *    key (their rest is checked by glob_star_match or the reference
- *    matcher);
- *  - a name table keyed by the whole name "vendor:key" of every entry
- *    with exact names, holding its complete answer (computed at compile
- *    time from the vendor's shorter keys): a request naming an action the
- *    set lists costs one hash and one probe, without finding the vendor;
- *  - each vendor records which key lengths (0..63) hold prefix patterns,
- *    so other requests probe only those lengths.
+ *  - a name without wildcards (94 % of the corpus's patterns) goes to the
+ *    name table, keyed by the whole name (compared ignoring case); its
+ *    record holds the complete answer (its own owners and what the
+ *    vendor's prefix and other patterns say, computed at compile time):
+ *    a request naming an action the set lists costs one hash and one
+ *    probe, without finding the vendor;
+ *  - any other pattern is cut at its first wildcard: the key table, keyed
+ *    by the vendor (the part before the colon, compared ignoring case) and
+ *    the folded literal part, lists the owners of the patterns "key*" and
+ *    the other patterns whose literal prefix is the key (their rest is
+ *    checked by glob_star_match or the reference matcher); each vendor
+ *    records which key lengths (0..63) hold such patterns, so a request
+ *    probes only those lengths.
  * Both tables are 8-byte slots (hash, record) over dense records.
  * Compiling costs one hash and one insertion per pattern, nothing that
  * grows with how the patterns overlap.
