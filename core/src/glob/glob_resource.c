@@ -12,28 +12,59 @@
 #include "glob_set.h"
 #include "glob.h"
 #include "glob_words.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef struct pattern_scan {
     size_t literal;               /* bytes before the first wildcard */
     size_t fold;                  /* the fifth colon before it, else literal */
-    bool star_only;               /* glob_star_only */
 } pattern_scan;
 
-/* One pass over a Resource pattern. */
+/* Counts the colons of one block (bit i: byte at + i) into *colons and
+ * notes where the fifth is. */
+static void count_colons(unsigned mask, size_t at, unsigned *colons, size_t *fifth)
+{
+    for (; mask != 0 && *fifth == SIZE_MAX; mask &= mask - 1)
+        if (++*colons == 5)
+            *fifth = at + (size_t)__builtin_ctz(mask);
+}
+
+/* One pass over a Resource pattern's literal part (sixteen bytes at a
+ * time where SSE2 is). */
 static pattern_scan scan_pattern(const char *s, size_t n)
 {
-    pattern_scan p = {n, SIZE_MAX, true};
+    pattern_scan p = {n, SIZE_MAX};
     unsigned colons = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        p.star_only &= c != '?' && c < 0x80;
-        if (p.literal != n)
-            continue;
-        if (c == '*' || c == '?')
-            p.literal = i;
-        else if (c == ':' && ++colons == 5)
-            p.fold = i;
+#if defined(__SSE2__)
+    for (size_t i = 0; i < n; i += 16) {
+        char tail[16] = {0};
+        const char *block = s + i;
+        if (n - i < 16) {
+            memcpy(tail, block, n - i);
+            block = tail;
+        }
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)block);
+        unsigned wild = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(x, _mm_set1_epi8('*')), _mm_cmpeq_epi8(x, _mm_set1_epi8('?'))));
+        unsigned colon = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
+        if (wild != 0)
+            colon &= (1u << __builtin_ctz(wild)) - 1; /* the colons before it */
+        count_colons(colon, i, &colons, &p.fold);
+        if (wild != 0) {
+            p.literal = i + (size_t)__builtin_ctz(wild);
+            break;
+        }
     }
+#else
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '*' || s[i] == '?') {
+            p.literal = i;
+            break;
+        }
+        count_colons(s[i] == ':', i, &colons, &p.fold);
+    }
+#endif
     if (p.fold > p.literal)
         p.fold = p.literal;
     return p;
@@ -138,7 +169,7 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
         out->shape = GLOB_RESOURCE_PREFIX;
     else
         out->shape = GLOB_RESOURCE_GENERAL;
-    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && scan.star_only;
+    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && glob_star_only(text, len);
     return !out->star_only || prepare_rest(arena, text, len, out);
 }
 

@@ -422,6 +422,8 @@ static void classify_prefix(builder *b, item *it, size_t wild, size_t n)
         stars_only &= s[k] == '*';
     it->vendor = vendor_for(b, s, at - 1);
     it->list = stars_only && literal <= MAX_PREFIX ? LIST_PREFIX : LIST_OTHER;
+    b->set->stats.prefix += it->list == LIST_PREFIX;
+    b->set->stats.other += it->list == LIST_OTHER;
     it->key_len = (uint32_t)(literal <= MAX_PREFIX ? literal : MAX_PREFIX);
     it->hash = hash_of(s + at, it->key_len);
     vendor_build *v = &b->vendors[it->vendor];
@@ -462,6 +464,7 @@ static void classify_action(builder *b, uint32_t i)
         return;
     }
     it->list = LIST_EXACT;
+    b->set->stats.exact++;
     it->key_len = (uint32_t)(n - at);
     it->hash = name_hash(s, n);
     b->name_items++;
@@ -658,8 +661,10 @@ static int compare_u32(const void *a, const void *b)
 }
 
 /* Sorted, without repeats; the new length. */
-static uint32_t sort_unique(uint32_t *v, uint32_t n)
+static inline uint32_t sort_unique(uint32_t *v, uint32_t n)
 {
+    if (n < 2)
+        return n;
     bool sorted = true;
     for (uint32_t i = 1; i < n; i++)
         sorted &= v[i - 1] < v[i];
@@ -734,15 +739,6 @@ static void fill_lists(builder *b)
     b->set->others = others;
 }
 
-static void count_lists(builder *b)
-{
-    for (size_t i = 0; i < b->item_n; i++) {
-        glob_stats *st = &b->set->stats;
-        st->exact += b->items[i].list == LIST_EXACT;
-        st->prefix += b->items[i].list == LIST_PREFIX;
-        st->other += b->items[i].list == LIST_OTHER;
-    }
-}
 
 static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
                          size_t len, sink *out);
@@ -881,7 +877,6 @@ static void compile_actions(builder *b)
         complete_names(b);
     if (!b->failed)
         store_names(b);
-    count_lists(b);
 }
 
 static void compile_resources(builder *b)
