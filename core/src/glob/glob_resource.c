@@ -97,7 +97,15 @@ static bool only_stars(const char *s, size_t n)
 
 bool glob_star_only(const char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) { /* a byte >= 0x80 has its sign bit */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        if (_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, _mm_set1_epi8('?')))) != 0)
+            return false;
+    }
+#endif
+    for (; i < n; i++)
         if (p[i] == '?' || (unsigned char)p[i] >= 0x80)
             return false;
     return true;
