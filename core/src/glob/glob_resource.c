@@ -12,9 +12,6 @@
 #include "glob_set.h"
 #include "glob.h"
 #include "glob_words.h"
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 typedef struct pattern_scan {
     size_t literal;               /* bytes before the first wildcard */
@@ -38,13 +35,7 @@ static pattern_scan scan_pattern(const char *s, size_t n)
     unsigned colons = 0;
 #if defined(__SSE2__)
     for (size_t i = 0; i < n; i += 16) {
-        char tail[16] = {0};
-        const char *block = s + i;
-        if (n - i < 16) {
-            memcpy(tail, block, n - i);
-            block = tail;
-        }
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)block);
+        __m128i x = glob_load16(s, i, n);
         unsigned wild = (unsigned)_mm_movemask_epi8(_mm_or_si128(
             _mm_cmpeq_epi8(x, _mm_set1_epi8('*')), _mm_cmpeq_epi8(x, _mm_set1_epi8('?'))));
         unsigned colon = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
@@ -70,21 +61,14 @@ static pattern_scan scan_pattern(const char *s, size_t n)
     return p;
 }
 
-/* The literal bytes, ASCII lower-cased before fold, zero padded. */
-static void copy_literal(char *lit, const char *text, size_t literal, size_t fold, size_t padded)
+/* The literal bytes, ASCII lower-cased before fold, zero padded to
+ * (literal + 8) / 8 * 8 bytes. */
+static void copy_literal(char *lit, const char *text, size_t literal, size_t fold)
 {
-    size_t i = 0;
-    for (; i + 8 <= fold; i += 8) {
-        uint64_t w;
-        memcpy(&w, text + i, 8);
-        w = text_fold8(w);
-        memcpy(lit + i, &w, 8);
-    }
-    for (; i < fold; i++)
-        lit[i] = (char)text_lower_ascii((unsigned char)text[i]);
+    text_fold_into(lit, text, fold); /* zero padded past fold */
     if (literal > fold)
         memcpy(lit + fold, text + fold, literal - fold);
-    memset(lit + literal, 0, padded - literal);
+    memset(lit + literal, 0, (literal + 8) / 8 * 8 - literal);
 }
 
 static bool only_stars(const char *s, size_t n)
@@ -159,11 +143,10 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
     pattern_scan scan = scan_pattern(text, len);
     size_t literal = scan.literal, fold = scan.fold;
     bool six_fields = fold < literal;
-    size_t padded = literal != 0 ? (literal + 7) / 8 * 8 : 8;
-    char *lit = arena_alloc(arena, padded, 8);
+    char *lit = arena_alloc(arena, (literal + 8) / 8 * 8, 8);
     if (lit == NULL)
         return false;
-    copy_literal(lit, text, literal, fold, padded);
+    copy_literal(lit, text, literal, fold);
     out->text = text != NULL ? text : ""; /* kept, not copied */
     out->literal = lit;
     out->len = (uint32_t)len;

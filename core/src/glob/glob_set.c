@@ -8,9 +8,6 @@
 #include "glob_words.h"
 
 #include <stdlib.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #define MAX_PREFIX 63u  /* literal name prefixes are indexed up to this length */
 #define CASE_BITS 0x2020202020202020ull
@@ -298,13 +295,7 @@ static size_t name_first_wildcard(const char *s, size_t n)
     size_t wild = n;
 #if defined(__SSE2__)
     for (size_t i = 0; i < n; i += 16) {
-        char tail[16] = {0};
-        const char *p = s + i;
-        if (n - i < 16) {
-            memcpy(tail, p, n - i);
-            p = tail;
-        }
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i x = glob_load16(s, i, n);
         __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* \t..\r: t <= 4 */
         __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
         __m128i space = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));

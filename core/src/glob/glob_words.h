@@ -8,6 +8,22 @@
 
 #include "../internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bytes s[i, i + 16) of s[0, n) (i < n), zero past n; only s[0, n) is read. */
+static inline __m128i glob_load16(const char *s, size_t i, size_t n)
+{
+    char tail[16] = {0};
+    const char *p = s + i;
+    if (n - i < 16) {
+        memcpy(tail, p, n - i);
+        p = tail;
+    }
+    return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+#endif
+
 /* Bytes s[i, i + r) (r <= 8) as a little-endian word, zero padded; only
  * s[0, readable) is read (i + r <= readable), a whole word when there is
  * room, overlapping earlier bytes near the end. */
