@@ -12,7 +12,9 @@
 #define MAX_PREFIX 63u  /* literal name prefixes are indexed up to this length */
 #define CASE_BITS 0x2020202020202020ull
 
-enum { LIST_EXACT, LIST_PREFIX, LIST_OTHER, LIST_KINDS, LIST_NAME = LIST_KINDS };
+/* What an item is: a name without wildcards, "key*", another pattern, or a
+ * precomputed name. */
+enum { LIST_EXACT, LIST_PREFIX, LIST_OTHER, LIST_NAME };
 
 typedef struct glob_other {       /* a pattern with wildcards other than one final '*' */
     const char *text;             /* "vendor:name" as written */
