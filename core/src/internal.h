@@ -62,8 +62,6 @@ IAM_INTERNAL void error_set_near(iam_error *err, const char *bytes, size_t len);
 /* ---- small text helpers (base/text.c) ---- */
 
 IAM_INTERNAL bool text_equals(const char *a, size_t alen, const char *lit);
-/* Whether a[0, n) and b[0, n) are equal ignoring ASCII case. */
-IAM_INTERNAL bool text_equals_folded(const char *a, const char *b, size_t n);
 /* s[0, n) in ASCII lower case, in the arena, 8-aligned and zero padded to
  * whole 8-byte words (at least one zero byte); NULL when the arena is full. */
 IAM_INTERNAL const char *text_folded_copy(iam_arena *arena, const char *s, size_t n);
@@ -101,6 +99,37 @@ static inline uint64_t text_fold8(uint64_t x)
 static inline unsigned char text_lower_ascii(unsigned char c)
 {
     return (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
+}
+
+/* Eight bytes, all readable, as one word (the same order on both sides of
+ * every comparison, so the platform's byte order does not matter). */
+static inline uint64_t text_load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+static inline bool text_words_equal_folded(uint64_t x, uint64_t y)
+{
+    return x == y || text_fold8(x) == text_fold8(y);
+}
+
+/* Whether a[0, n) and b[0, n) are equal ignoring ASCII case: a word at a
+ * time (words equal as written are not folded), the last one overlapping
+ * its predecessor. */
+static inline bool text_equals_folded(const char *a, const char *b, size_t n)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (text_lower_ascii((unsigned char)a[i]) != text_lower_ascii((unsigned char)b[i]))
+                return false;
+        return true;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8)
+        if (!text_words_equal_folded(text_load8(a + i), text_load8(b + i)))
+            return false;
+    return text_words_equal_folded(text_load8(a + n - 8), text_load8(b + n - 8));
 }
 
 /* ---- dates (base/date.c) ---- */

@@ -161,13 +161,6 @@ static bool all_digits(const char *s, size_t len)
     return len > 0;
 }
 
-static uint64_t load8(const char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return x;
-}
-
 /* Bit 7 of each byte of x that is an ASCII digit (no carry crosses a
  * byte: each sum stays below 0x100). */
 static inline uint64_t digit_lanes(uint64_t x)
@@ -185,7 +178,7 @@ static const char utc_seconds_form[] = "0000-00-00T00:00:00Z";
  * where it has '0', another byte than its own elsewhere. */
 static inline uint64_t form_breaks(const char *s, size_t at)
 {
-    uint64_t x = load8(s + at), f = load8(utc_seconds_form + at), digits = digit_lanes(f);
+    uint64_t x = text_load8(s + at), f = text_load8(utc_seconds_form + at), digits = digit_lanes(f);
     uint64_t others = ~((digits >> 7) * 0xFF); /* whole bytes */
     return ((digit_lanes(x) & digits) ^ digits) | ((x ^ f) & others);
 }

@@ -17,19 +17,6 @@ static inline uint64_t text_tail_word(const char *s, size_t i, size_t r)
     return w;
 }
 
-bool text_equals_folded(const char *a, const char *b, size_t n) /* see internal.h */
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (x != y && text_fold8(x) != text_fold8(y))
-            return false;
-    }
-    return i == n || text_fold8(text_tail_word(a, i, n - i)) == text_fold8(text_tail_word(b, i, n - i));
-}
-
 void text_fold_into(char *k, const char *s, size_t n) /* see internal.h */
 {
     size_t i = 0;

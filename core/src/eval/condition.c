@@ -395,43 +395,14 @@ static bool match_one(const compiled_condition *c, const request_value *rv, cons
 
 bool context_key_equals(iam_str a, iam_str b)
 {
-    if (a.len != b.len)
-        return false;
-    /* most keys differ in length or last letter: reject those cheaply
-     * (equal ignoring case implies equal with the 0x20 bit set) */
-    if (a.len != 0 && (a.ptr[a.len - 1] | 0x20) != (b.ptr[b.len - 1] | 0x20))
-        return false;
-    if (a.len < 8) {
-        for (size_t i = 0; i < a.len; i++)
-            if (text_lower_ascii((unsigned char)a.ptr[i]) != text_lower_ascii((unsigned char)b.ptr[i]))
-                return false;
-        return true;
-    }
-    /* whole words, the last one overlapping its predecessor */
-    for (size_t i = 0;; i += 8) {
-        size_t at = i + 8 <= a.len ? i : a.len - 8;
-        uint64_t x, y;
-        memcpy(&x, a.ptr + at, 8);
-        memcpy(&y, b.ptr + at, 8);
-        if (text_fold8(x) != text_fold8(y))
-            return false;
-        if (at + 8 == a.len)
-            return true;
-    }
-}
-
-static uint64_t load8(const char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return x;
+    return a.len == b.len && text_equals_folded(a.ptr, b.ptr, a.len);
 }
 
 /* The bits of request key word x that differ from the condition's key at
  * byte `at`, but for the case of letters. */
 static uint64_t key_word_differs(uint64_t x, const compiled_condition *c, size_t at)
 {
-    return (x ^ load8(c->key_folded + at)) & load8(c->key_bits + at);
+    return (x ^ text_load8(c->key_folded + at)) & text_load8(c->key_bits + at);
 }
 
 /* Whether the request key k (as long as the condition's) names it,
@@ -447,9 +418,9 @@ static bool key_names(iam_str k, const compiled_condition *c)
         return true;
     }
     for (size_t at = 0; at + 8 < n; at += 8)
-        if (key_word_differs(load8(k.ptr + at), c, at) != 0)
+        if (key_word_differs(text_load8(k.ptr + at), c, at) != 0)
             return false;
-    return key_word_differs(load8(k.ptr + n - 8), c, n - 8) == 0;
+    return key_word_differs(text_load8(k.ptr + n - 8), c, n - 8) == 0;
 }
 
 static const iam_context_entry *context_find_key(const iam_request *request,

@@ -174,19 +174,12 @@ static inline bool starts_with(iam_str s, const char *prefix, size_t n)
     return s.len >= n && memcmp(s.ptr, prefix, n) == 0;
 }
 
-static uint64_t load8(const char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return x;
-}
-
 /* Whether bytes 8..10 and 13..24 of p (27 bytes readable) hold no ':'. */
 static bool usual_fields_free_of_colons(const char *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t service = text_colon_lanes(load8(p + 8)) & 0x0000000000FFFFFFull;
-    uint64_t account = text_colon_lanes(load8(p + 13)) | text_colon_lanes(load8(p + 17));
+    uint64_t service = text_colon_lanes(text_load8(p + 8)) & 0x0000000000FFFFFFull;
+    uint64_t account = text_colon_lanes(text_load8(p + 13)) | text_colon_lanes(text_load8(p + 17));
     return (service | account) == 0;
 #else
     return memchr(p + 8, ':', 3) == NULL && memchr(p + 13, ':', 12) == NULL;

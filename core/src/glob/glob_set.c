@@ -148,23 +148,14 @@ static inline void hasher_start(prefix_hasher *ph, const char *s, size_t at, siz
     ph->words = 0;
 }
 
-/* Eight bytes that are all readable (the same order on both sides of
- * every comparison, so the platform's byte order does not matter). */
-static inline uint64_t load_word(const char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return x;
-}
-
 /* A string's first sixteen bytes, its last eight and its length: long
  * action names cost no more than short ones (equality is checked anyway). */
 static inline uint32_t hasher_at(prefix_hasher *ph, size_t len)
 {
     for (; ph->words < 2 && 8 * (ph->words + 1) <= len; ph->words++)
-        ph->h = hash_mix(ph->h, load_word(ph->s + ph->at + 8 * ph->words) | CASE_BITS);
+        ph->h = hash_mix(ph->h, text_load8(ph->s + ph->at + 8 * ph->words) | CASE_BITS);
     if (len > 16)
-        return hash_final(hash_mix(ph->h, load_word(ph->s + ph->at + len - 8) | CASE_BITS), len);
+        return hash_final(hash_mix(ph->h, text_load8(ph->s + ph->at + len - 8) | CASE_BITS), len);
     size_t rest = len - 8 * ph->words;
     if (rest == 0)
         return hash_final(ph->h, len);
@@ -186,7 +177,7 @@ static inline bool key_equals(const char *key, const char *s, size_t at, size_t 
 {
     size_t i = 0;
     for (; i + 8 <= len; i += 8)
-        if (load_word(key + i) != text_fold8(load_word(s + at + i)))
+        if (text_load8(key + i) != text_fold8(text_load8(s + at + i)))
             return false;
     return i == len || glob_load(key, i, 8, i + 8) == text_fold8(glob_load(s, at + i, len - i, readable));
 }
@@ -198,30 +189,12 @@ static inline uint32_t name_hash(const char *s, size_t len)
     uint64_t h = 0x9E3779B97F4A7C15ull;
     if (len < 8)
         return hash_final(hash_mix(h, glob_load(s, 0, len, len) | CASE_BITS), len);
-    h = hash_mix(h, load_word(s) | CASE_BITS);
+    h = hash_mix(h, text_load8(s) | CASE_BITS);
     if (len >= 16)
-        h = hash_mix(h, load_word(s + 8) | CASE_BITS);
+        h = hash_mix(h, text_load8(s + 8) | CASE_BITS);
     if (len != 8 && len != 16)
-        h = hash_mix(h, load_word(s + len - 8) | CASE_BITS);
+        h = hash_mix(h, text_load8(s + len - 8) | CASE_BITS);
     return hash_final(h, len);
-}
-
-static inline bool words_equal_folded(uint64_t k, uint64_t x)
-{
-    return k == x || text_fold8(k) == text_fold8(x);
-}
-
-/* Whether s[0, len) equals key[0, len) ignoring ASCII case; words that
- * are equal as written are not folded. The last word overlaps its
- * predecessor. */
-static inline bool spelled_equals(const char *key, const char *s, size_t len)
-{
-    if (len < 8)
-        return words_equal_folded(glob_load(key, 0, len, len), glob_load(s, 0, len, len));
-    for (size_t i = 0; i + 8 < len; i += 8)
-        if (!words_equal_folded(load_word(key + i), load_word(s + i)))
-            return false;
-    return words_equal_folded(load_word(key + len - 8), load_word(s + len - 8));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -606,7 +579,7 @@ static void insert_name(builder *b, item *it)
     name_build *r = NULL;
     for (; slots[slot].index1 != 0; slot = (slot + 1) & mask) {
         name_build *c = &b->names_built[slots[slot].index1 - 1];
-        if (slots[slot].hash == it->hash && c->len == len && spelled_equals(c->text, it->text, len)) {
+        if (slots[slot].hash == it->hash && c->len == len && text_equals_folded(c->text, it->text, len)) {
             r = c;
             break;
         }
@@ -1134,7 +1107,7 @@ static inline const glob_name *name_find(const glob_set *set, const char *s, siz
         if (sl->index1 == 0)
             return NULL;
         const glob_name *n = &set->names[sl->index1 - 1];
-        if (sl->hash == hash && n->len == len && spelled_equals(n->key, s, len))
+        if (sl->hash == hash && n->len == len && text_equals_folded(n->key, s, len))
             return n;
     }
 }
