@@ -12,9 +12,8 @@
 #define MAX_PREFIX 63u  /* literal name prefixes are indexed up to this length */
 #define CASE_BITS 0x2020202020202020ull
 
-/* What an item is: a name without wildcards, "key*", another pattern, or a
- * precomputed name. */
-enum { LIST_EXACT, LIST_PREFIX, LIST_OTHER, LIST_NAME };
+/* What a key item is: "key*" or another pattern. */
+enum { LIST_PREFIX, LIST_OTHER };
 
 typedef struct glob_other {       /* a pattern with wildcards other than one final '*' */
     const char *text;             /* "vendor:name" as written */
@@ -51,6 +50,7 @@ typedef struct glob_name {
                                      owners of the name itself */
     uint32_t len;
     uint32_t count;
+    uint32_t own;                 /* a name of one owner: owners points here */
     bool complete;
 } glob_name;
 
@@ -88,7 +88,6 @@ struct glob_set {
     const glob_entry *entries;
     const uint32_t *owners;
     const glob_other *others;
-    const uint32_t *complete;     /* complete answers of names */
     const glob_slot *name_slots;  /* open addressing, name_mask + 1 slots */
     uint32_t name_mask;
     const glob_name *names;       /* NULL: not an action index */
@@ -201,20 +200,15 @@ static inline uint32_t name_hash(const char *s, size_t len)
 /* Compile                                                                 */
 /* ---------------------------------------------------------------------- */
 
-typedef struct item {             /* one indexed action pattern or name */
-    uint32_t input;               /* (precomputed names: none) */
+typedef struct item {             /* a prefix or other pattern, for the key table */
+    uint32_t input;
     const char *text;             /* "vendor:name" as written */
-    uint32_t vendor;              /* prefix and other patterns: theirs */
-    uint32_t key_at, key_len;     /* the key (names: the whole name) in text */
-    uint32_t hash;                /* of the key; names: name_hash of the text */
+    uint32_t vendor;
+    uint32_t key_at, key_len;     /* the key in text */
+    uint32_t hash;                /* of the key */
     uint8_t list;
-    uint32_t slot;                /* its entry or name record, once inserted */
+    uint32_t slot;                /* its entry, once inserted */
 } item;
-
-static bool item_is_name(const item *it)
-{
-    return it->list == LIST_EXACT || it->list == LIST_NAME;
-}
 
 typedef struct vendor_build {
     const char *text;
@@ -224,13 +218,9 @@ typedef struct vendor_build {
     uint32_t slot;                /* in the set's vendor table */
 } vendor_build;
 
-typedef struct name_build {       /* a name record while the set is built */
-    const char *text;             /* as first written */
-    uint32_t len, at;             /* the whole name; where its name part starts */
-    uint32_t start, count;        /* its owners in owners[] */
-    uint32_t answer_start, answer_count; /* in complete[] (answered) */
-    bool answered, own_answer;    /* own_answer: its owners are the answer */
-} name_build;
+typedef struct name_owner {       /* a name's owner after its first */
+    uint32_t name, owner;
+} name_owner;
 
 typedef struct builder {
     iam_arena *arena;
@@ -239,7 +229,7 @@ typedef struct builder {
     glob_set *set;
     item *items;
     size_t item_n;
-    uint32_t key_items, name_items; /* items of the key table, of the name table */
+    uint32_t key_items;           /* items of the key table */
     uint32_t *always;
     size_t always_n;
     vendor_build *vendors;
@@ -254,46 +244,77 @@ typedef struct builder {
     uint32_t entry_n;
     size_t key_bytes;             /* the entries' keys, padded */
     glob_slot *name_slots;        /* the set's, while it is built */
-    name_build *names_built;      /* heap, until store_names */
+    glob_name *name_records;      /* the set's, written as names are met */
     uint32_t name_n;
+    uint32_t *name_at;            /* scratch: where each record's name part starts */
+    name_owner *more_owners;      /* scratch: owners of names met again */
+    uint32_t *name_start;         /* scratch: where gather_owners lays them out */
+    uint32_t more_n;
     const iam_str *names;         /* to precompute (glob_set_compile_actions) */
     size_t name_count;
     char *scratch;                /* the heap block of the arrays above */
     bool failed;
 } builder;
 
-/* Where the first wildcard of an action name s[0, n) is (n: none), or
- * SIZE_MAX when the name holds whitespace or a colon: the pattern then
- * matches nothing (spec §2.2). Sixteen bytes at a time where SSE2 is. */
-static size_t name_first_wildcard(const char *s, size_t n)
+/* Where an action pattern s[0, n)'s name starts (after its first colon)
+ * and where the name's first wildcard is (n: none); false when the
+ * pattern matches nothing (spec §2.2): no colon, an empty name, or a name
+ * holding whitespace or a second colon. */
+static bool action_parts_bytewise(const char *s, size_t n, size_t *at, size_t *wild)
 {
-    size_t wild = n;
+    const char *colon = n != 0 ? memchr(s, ':', n) : NULL;
+    if (colon == NULL || colon + 1 == s + n)
+        return false;
+    *at = (size_t)(colon + 1 - s);
+    *wild = n;
+    for (size_t k = *at; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c == ' ' || c == ':' || (c >= '\t' && c <= '\r'))
+            return false;
+        if ((c == '*' || c == '?') && *wild == n)
+            *wild = k;
+    }
+    return true;
+}
+
 #if defined(__SSE2__)
+/* action_parts_bytewise for patterns of up to 64 bytes (all but a few),
+ * classified sixteen bytes at a time into bit masks. */
+static bool action_parts(const char *s, size_t n, size_t *at, size_t *wild)
+{
+    if (n > 64)
+        return action_parts_bytewise(s, n, at, wild);
+    uint64_t colons = 0, wilds = 0, spaces = 0;
     for (size_t i = 0; i < n; i += 16) {
         __m128i x = glob_load16(s, i, n);
         __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* \t..\r: t <= 4 */
         __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
-        __m128i space = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
-        __m128i colon = _mm_cmpeq_epi8(x, _mm_set1_epi8(':'));
-        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(control, space), colon)) != 0)
-            return SIZE_MAX;
+        __m128i space = _mm_or_si128(control, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
         __m128i wildcard = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('*')),
                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
-        unsigned w = (unsigned)_mm_movemask_epi8(wildcard);
-        if (w != 0 && wild == n)
-            wild = i + (size_t)__builtin_ctz(w);
+        colons |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':'))) << i;
+        wilds |= (uint64_t)(unsigned)_mm_movemask_epi8(wildcard) << i;
+        spaces |= (uint64_t)(unsigned)_mm_movemask_epi8(space) << i;
     }
-#else
-    for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)s[k];
-        if (c == ' ' || c == ':' || (c >= '\t' && c <= '\r'))
-            return SIZE_MAX;
-        if ((c == '*' || c == '?') && wild == n)
-            wild = k;
-    }
-#endif
-    return wild;
+    if (colons == 0)
+        return false;
+    size_t c = (size_t)__builtin_ctzll(colons);
+    if (c + 1 == n)
+        return false;
+    uint64_t name = ~0ull << (c + 1); /* c + 1 < n <= 64; bytes past n are zero */
+    if (((colons | spaces) & name) != 0)
+        return false;
+    uint64_t w = wilds & name;
+    *at = c + 1;
+    *wild = w != 0 ? (size_t)__builtin_ctzll(w) : n;
+    return true;
 }
+#else
+static bool action_parts(const char *s, size_t n, size_t *at, size_t *wild)
+{
+    return action_parts_bytewise(s, n, at, wild);
+}
+#endif
 
 static uint32_t capacity_for(size_t n)
 {
@@ -402,38 +423,63 @@ static void classify_prefix(builder *b, item *it, size_t wild, size_t n)
     b->key_items++;
 }
 
+/* The record of name s[0, n) (its name part from `at`) in the name
+ * table, inserted if new; with an owner, that owner is counted. */
+static void add_name(builder *b, const char *s, uint32_t n, uint32_t at, const uint32_t *owner)
+{
+    uint32_t hash = name_hash(s, n), mask = b->set->name_mask, slot = hash & mask;
+    glob_slot *slots = b->name_slots;
+    for (; slots[slot].index1 != 0; slot = (slot + 1) & mask) {
+        glob_name *c = &b->name_records[slots[slot].index1 - 1];
+        if (slots[slot].hash != hash || c->len != n || !text_equals_folded(c->key, s, n))
+            continue;
+        if (owner != NULL && !(c->count == 1 && c->own == *owner)) {
+            /* met again (not in the same statement): gather_owners lays
+             * the record's owners out */
+            name_owner more = {slots[slot].index1 - 1, *owner};
+            b->more_owners[b->more_n++] = more;
+            c->count++;
+        }
+        return;
+    }
+    uint32_t index = b->name_n++;
+    glob_name *g = &b->name_records[index];
+    g->key = s;
+    g->len = n;
+    g->complete = true; /* until complete_names says otherwise */
+    g->count = owner != NULL;
+    g->own = owner != NULL ? *owner : 0;
+    g->owners = owner != NULL ? &g->own : NULL;
+    b->name_at[index] = at;
+    slots[slot].hash = hash;
+    slots[slot].index1 = index + 1;
+}
+
 /* Action patterns (spec §2.2): "*", or "vendor:name" with exactly one
  * colon and a name that is neither empty nor holds whitespace; any other
  * pattern matches nothing and is dropped. Names without wildcards go to
- * the name table, the others to the key table. */
+ * the name table at once, the others are items of the key table. */
 static void classify_action(builder *b, uint32_t i)
 {
-    const char *s = b->inputs[i].text;
-    size_t n = b->inputs[i].len;
+    const glob_input *in = &b->inputs[i];
+    const char *s = in->text;
+    size_t n = in->len, at, wild;
     if (n == 1 && s[0] == '*') {
-        b->always[b->always_n++] = b->inputs[i].owner;
+        b->always[b->always_n++] = in->owner;
         return;
     }
-    const char *colon = n != 0 ? memchr(s, ':', n) : NULL;
-    if (colon == NULL)
+    if (!action_parts(s, n, &at, &wild))
         return;
-    size_t at = (size_t)(colon + 1 - s);
-    size_t wild = at == n ? SIZE_MAX : name_first_wildcard(s + at, n - at);
-    if (wild == SIZE_MAX)
-        return; /* an empty name, or one with whitespace or a second colon */
-    item *it = &b->items[b->item_n++];
-    it->input = i;
-    it->text = s;
-    it->key_at = (uint32_t)at;
-    if (at + wild < n) {
-        classify_prefix(b, it, at + wild, n);
+    if (wild < n) {
+        item *it = &b->items[b->item_n++];
+        it->input = i;
+        it->text = s;
+        it->key_at = (uint32_t)at;
+        classify_prefix(b, it, wild, n);
         return;
     }
-    it->list = LIST_EXACT;
     b->set->stats.exact++;
-    it->key_len = (uint32_t)(n - at);
-    it->hash = name_hash(s, n);
-    b->name_items++;
+    add_name(b, s, (uint32_t)n, (uint32_t)at, &in->owner);
 }
 
 /* A name to precompute, kept only when the set has prefix or other
@@ -448,14 +494,7 @@ static void classify_name(builder *b, iam_str name)
     if (v == NULL || v->lengths == 0 || memchr(name.ptr + at, '*', name.len - at) ||
         memchr(name.ptr + at, '?', name.len - at))
         return;
-    item *it = &b->items[b->item_n++];
-    memset(it, 0, sizeof *it);
-    it->text = name.ptr;
-    it->key_at = (uint32_t)at;
-    it->key_len = (uint32_t)(name.len - at);
-    it->hash = name_hash(name.ptr, name.len);
-    it->list = LIST_NAME;
-    b->name_items++;
+    add_name(b, name.ptr, (uint32_t)name.len, (uint32_t)at, NULL);
 }
 
 static void store_few(builder *b)
@@ -483,7 +522,7 @@ static uint32_t slots_for(size_t n)
     return cap;
 }
 
-/* The vendor table of the set and its (empty) key and name tables. */
+/* The vendor table of the set and its (empty) key table. */
 static void store_vendors(builder *b)
 {
     glob_set *set = b->set;
@@ -508,13 +547,10 @@ static void store_vendors(builder *b)
     set->vendors = slots;
     set->vendor_mask = cap - 1;
     store_few(b);
-    uint32_t entries = slots_for(b->key_items), names = slots_for(b->name_items);
+    uint32_t entries = slots_for(b->key_items);
     b->entry_slots = arena_array(b, entries, sizeof(glob_slot), _Alignof(glob_slot));
     set->entry_slots = b->entry_slots;
     set->entry_mask = entries - 1;
-    b->name_slots = arena_array(b, names, sizeof(glob_slot), _Alignof(glob_slot));
-    set->name_slots = b->name_slots;
-    set->name_mask = names - 1;
     set->stats.vendors = b->vendor_n;
 }
 
@@ -570,42 +606,10 @@ static void insert_key(builder *b, item *it)
     it->slot = (uint32_t)(e - b->entries);
 }
 
-/* The record of a name item (inserted if new); counts its owner. */
-static void insert_name(builder *b, item *it)
+static void insert_keys(builder *b)
 {
-    glob_slot *slots = b->name_slots;
-    uint32_t len = it->key_at + it->key_len, mask = b->set->name_mask;
-    uint32_t slot = it->hash & mask;
-    name_build *r = NULL;
-    for (; slots[slot].index1 != 0; slot = (slot + 1) & mask) {
-        name_build *c = &b->names_built[slots[slot].index1 - 1];
-        if (slots[slot].hash == it->hash && c->len == len && text_equals_folded(c->text, it->text, len)) {
-            r = c;
-            break;
-        }
-    }
-    if (r == NULL) {
-        uint32_t index = b->name_n++;
-        r = &b->names_built[index];
-        memset(r, 0, sizeof *r);
-        r->text = it->text;
-        r->len = len;
-        r->at = it->key_at;
-        slots[slot].hash = it->hash;
-        slots[slot].index1 = index + 1;
-    }
-    r->count += it->list == LIST_EXACT;
-    it->slot = (uint32_t)(r - b->names_built);
-}
-
-static void insert_items(builder *b)
-{
-    for (size_t i = 0; i < b->item_n; i++) {
-        if (item_is_name(&b->items[i]))
-            insert_name(b, &b->items[i]);
-        else
-            insert_key(b, &b->items[i]);
-    }
+    for (size_t i = 0; i < b->item_n; i++)
+        insert_key(b, &b->items[i]);
     b->set->stats.entries = b->entry_n;
 }
 
@@ -661,8 +665,8 @@ static void prepare_other(builder *b, const glob_input *in, size_t name_at, glob
     o->star_only = glob_star_only(in->text + name_at, name_len);
 }
 
-/* Owner lists (the entries' prefix patterns, then the names') and the
- * other patterns, laid out record by record, sorted. */
+/* The entries' owner lists (of their prefix patterns) and other
+ * patterns, laid out entry by entry, sorted. */
 static void fill_lists(builder *b)
 {
     uint32_t owners_n = 0, others_n = 0;
@@ -674,37 +678,53 @@ static void fill_lists(builder *b)
         others_n += e->other_count;
         e->prefix_count = e->other_count = 0;
     }
-    for (uint32_t i = 0; i < b->name_n; i++) {
-        b->names_built[i].start = owners_n;
-        owners_n += b->names_built[i].count;
-        b->names_built[i].count = 0;
-    }
     uint32_t *owners = arena_array_raw(b, owners_n, sizeof *owners, _Alignof(uint32_t));
     glob_other *others = arena_array_raw(b, others_n, sizeof *others, _Alignof(glob_other));
     for (size_t i = 0; i < b->item_n && !b->failed; i++) {
         const item *it = &b->items[i];
-        if (it->list == LIST_NAME)
-            continue;
         const glob_input *in = &b->inputs[it->input];
-        if (it->list == LIST_EXACT) {
-            name_build *r = &b->names_built[it->slot];
-            owners[r->start + r->count++] = in->owner;
-        } else if (it->list == LIST_PREFIX) {
-            glob_entry *e = &b->entries[it->slot];
+        glob_entry *e = &b->entries[it->slot];
+        if (it->list == LIST_PREFIX)
             owners[e->prefix_start + e->prefix_count++] = in->owner;
-        } else if (others != NULL) {
-            glob_entry *e = &b->entries[it->slot];
+        else
             prepare_other(b, in, it->key_at, &others[e->other_start + e->other_count++]);
-        }
     }
     for (uint32_t i = 0; i < b->entry_n && !b->failed; i++)
         b->entries[i].prefix_count = sort_unique(owners + b->entries[i].prefix_start, b->entries[i].prefix_count);
-    for (uint32_t i = 0; i < b->name_n && !b->failed; i++)
-        b->names_built[i].count = sort_unique(owners + b->names_built[i].start, b->names_built[i].count);
     b->set->owners = owners;
     b->set->others = others;
 }
 
+/* The owners of names met more than once, laid out name by name (the
+ * first owner, then the others as met), sorted. */
+static void gather_owners(builder *b)
+{
+    if (b->more_n == 0)
+        return;
+    uint32_t *start = b->name_start, total = 0;
+    for (uint32_t i = 0; i < b->name_n; i++) {
+        start[i] = total;
+        total += b->name_records[i].count > 1 ? b->name_records[i].count : 0;
+    }
+    uint32_t *owners = arena_array_raw(b, total, sizeof *owners, _Alignof(uint32_t));
+    if (owners == NULL)
+        return;
+    for (uint32_t i = 0; i < b->name_n; i++) {
+        glob_name *g = &b->name_records[i];
+        if (g->count > 1) {
+            owners[start[i]] = g->own;
+            g->owners = owners + start[i];
+            g->count = 1;
+        }
+    }
+    for (uint32_t k = 0; k < b->more_n; k++) {
+        const name_owner *more = &b->more_owners[k];
+        owners[start[more->name] + b->name_records[more->name].count++] = more->owner;
+    }
+    for (uint32_t i = 0; i < b->name_n; i++)
+        if (b->name_records[i].count > 1)
+            b->name_records[i].count = sort_unique(owners + start[i], b->name_records[i].count);
+}
 
 static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
                          size_t len, sink *out);
@@ -713,84 +733,59 @@ static inline void emit(sink *out, const uint32_t *owners, uint32_t count);
 #define COMPLETE_MAX_SPANS 256u      /* a name with more probes instead */
 #define COMPLETE_MAX_OWNERS 65536u
 
-typedef struct u32_vec {
-    uint32_t *v;
-    size_t n, cap;
-} u32_vec;
-
-static bool vec_reserve(u32_vec *vec, size_t more)
+/* A name's answer: the union of the spans, sorted (a span alone is one
+ * already: an entry's list or the name's own). False when it would be too
+ * long: the name then probes at match time. */
+static bool answer_union(builder *b, glob_name *g, const glob_span *spans, size_t n)
 {
-    if (vec->cap - vec->n >= more)
+    if (n <= 1) {
+        g->owners = n != 0 ? spans[0].owners : NULL;
+        g->count = n != 0 ? spans[0].count : 0;
         return true;
-    size_t cap = vec->cap ? vec->cap : 1024;
-    while (cap - vec->n < more)
-        cap *= 2;
-    uint32_t *bigger = realloc(vec->v, cap * sizeof *bigger);
-    if (bigger == NULL)
-        return false;
-    vec->v = bigger;
-    vec->cap = cap;
-    return true;
-}
-
-/* The union of the spans, sorted, appended to vec; false when it would
- * be too long (the name then probes at match time). */
-static bool append_union(u32_vec *vec, const glob_span *spans, size_t n)
-{
+    }
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += spans[i].count;
-    if (total == 0)
-        return true; /* an empty answer */
-    if (total > COMPLETE_MAX_OWNERS || !vec_reserve(vec, total))
+    if (total > COMPLETE_MAX_OWNERS)
         return false;
-    uint32_t *at = vec->v + vec->n;
+    uint32_t *owners = arena_array_raw(b, total, sizeof *owners, _Alignof(uint32_t));
+    if (owners == NULL)
+        return false; /* (the set fails) */
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         for (uint32_t j = 0; j < spans[i].count; j++)
-            at[k++] = spans[i].owners[j];
-    vec->n += sort_unique(at, (uint32_t)k);
+            owners[k++] = spans[i].owners[j];
+    g->owners = owners;
+    g->count = sort_unique(owners, (uint32_t)k);
     return true;
 }
 
-/* base + start, or NULL for an empty list (whose base may be NULL). */
-static const uint32_t *list_at(const uint32_t *base, uint32_t start, uint32_t count)
-{
-    return count != 0 ? base + start : NULL;
-}
-
-/* The complete answer of every name: its own owners when the set has no
- * prefix or other pattern of its vendor, else their union with what the
- * vendor's keys say (case never changes an action's matches). */
+/* The complete answer of every name whose vendor has prefix or other
+ * patterns: its own owners and what the vendor's keys say (case never
+ * changes an action's matches). Other names' own owners are their answer. */
 static void complete_names(builder *b)
 {
-    glob_set *set = b->set;
+    if (b->key_items == 0)
+        return;
     glob_span spans[COMPLETE_MAX_SPANS];
-    u32_vec all = {NULL, 0, 0};
-    const vendor_build *vb = NULL; /* the previous name's vendor, often this one's */
+    const char *last = NULL; /* the previous name's vendor, often this one's */
+    size_t last_len = SIZE_MAX;
+    const vendor_build *vb = NULL;
     for (uint32_t i = 0; i < b->name_n && !b->failed; i++) {
-        name_build *r = &b->names_built[i];
-        if (vb == NULL || vb->len != r->at - 1 || !text_equals_folded(vb->text, r->text, vb->len))
-            vb = vendor_known(b, r->text, r->at - 1);
-        if (vb == NULL || vb->lengths == 0) {
-            r->answered = r->own_answer = true;
-            continue;
+        glob_name *g = &b->name_records[i];
+        size_t at = b->name_at[i];
+        if (at - 1 != last_len || !text_equals_folded(last, g->key, last_len)) {
+            last = g->key;
+            last_len = at - 1;
+            vb = vendor_known(b, last, last_len);
         }
-        sink out = {spans, NULL, COMPLETE_MAX_SPANS, 0};
-        emit(&out, list_at(set->owners, r->start, r->count), r->count);
-        match_vendor(set, &set->vendors[vb->slot], r->text, r->at, r->len, &out);
-        size_t before = all.n;
-        if (out.n > COMPLETE_MAX_SPANS || !append_union(&all, spans, out.n))
+        if (vb == NULL || vb->lengths == 0)
             continue;
-        r->answered = true;
-        r->answer_start = (uint32_t)before;
-        r->answer_count = (uint32_t)(all.n - before);
+        sink out = {spans, NULL, COMPLETE_MAX_SPANS, 0};
+        emit(&out, g->owners, g->count);
+        match_vendor(b->set, &b->set->vendors[vb->slot], g->key, at, g->len, &out);
+        g->complete = out.n <= COMPLETE_MAX_SPANS && answer_union(b, g, spans, out.n);
     }
-    uint32_t *complete = arena_array_raw(b, all.n, sizeof *complete, _Alignof(uint32_t));
-    if (complete != NULL && all.n != 0)
-        memcpy(complete, all.v, all.n * sizeof *complete);
-    set->complete = complete;
-    free(all.v);
 }
 
 /* The entries, now complete, into the arena. */
@@ -802,29 +797,27 @@ static void store_entries(builder *b)
     b->set->entries = entries;
 }
 
-/* The name records into the arena. Their keys are the names as first
- * written: requests usually spell a name as policies and the catalog do,
- * and then compare without folding. */
-static void store_names(builder *b)
+/* The name table and its records, written as names are met, sized for
+ * every input and name to precompute (records past the names met stay
+ * unused). Their keys are the names as first written: requests usually
+ * spell a name as policies and the catalog do, and then compare without
+ * folding. */
+static void start_names(builder *b)
 {
-    glob_set *set = b->set;
-    glob_name *names = arena_array_raw(b, b->name_n + 1, sizeof *names, _Alignof(glob_name));
-    for (uint32_t i = 0; names != NULL && i < b->name_n; i++) {
-        const name_build *r = &b->names_built[i];
-        glob_name *g = &names[i];
-        g->key = r->text;
-        g->len = r->len;
-        g->complete = r->answered;
-        bool own = !r->answered || r->own_answer;
-        g->count = own ? r->count : r->answer_count;
-        g->owners = own ? list_at(set->owners, r->start, g->count)
-                        : list_at(set->complete, r->answer_start, g->count);
-    }
-    set->names = names;
+    size_t most = b->count + b->name_count;
+    uint32_t slots = slots_for(most);
+    b->name_slots = arena_array(b, slots, sizeof(glob_slot), _Alignof(glob_slot));
+    b->name_records = arena_array_raw(b, most + 1, sizeof(glob_name), _Alignof(glob_name));
+    b->set->name_slots = b->name_slots;
+    b->set->name_mask = slots - 1;
+    b->set->names = b->name_records;
 }
 
 static void compile_actions(builder *b)
 {
+    start_names(b);
+    if (b->failed)
+        return;
     for (size_t i = 0; i < b->count; i++)
         classify_action(b, (uint32_t)i);
     for (size_t i = 0; i < b->name_count; i++)
@@ -832,7 +825,7 @@ static void compile_actions(builder *b)
     store_vendors(b);
     if (b->failed)
         return;
-    insert_items(b);
+    insert_keys(b);
     fold_keys(b);
     if (b->failed)
         return;
@@ -840,9 +833,9 @@ static void compile_actions(builder *b)
     if (!b->failed)
         store_entries(b);
     if (!b->failed)
-        complete_names(b);
+        gather_owners(b);
     if (!b->failed)
-        store_names(b);
+        complete_names(b);
 }
 
 static void compile_resources(builder *b)
@@ -891,16 +884,19 @@ static bool builder_start(builder *b)
     size_t n = b->count + 1, m = n + b->name_count;
     b->vendor_slot_mask = capacity_for(n) - 1;
     size_t slots = (size_t)b->vendor_slot_mask + 1;
-    size_t total = scratch_size(m * sizeof *b->items) + scratch_size(m * sizeof *b->names_built) +
-                   scratch_size(m * sizeof *b->entries) +
+    size_t total = scratch_size(n * sizeof *b->items) + scratch_size(n * sizeof *b->more_owners) +
+                   scratch_size(m * sizeof *b->name_at) + scratch_size(m * sizeof *b->name_start) +
+                   scratch_size(n * sizeof *b->entries) +
                    scratch_size(n * sizeof *b->always) + scratch_size(n * sizeof *b->vendors) +
                    scratch_size(slots * sizeof *b->vendor_slots);
     char *at = b->scratch = malloc(total);
     if (at == NULL)
         return false;
-    b->items = carve(&at, m * sizeof *b->items);
-    b->names_built = carve(&at, m * sizeof *b->names_built);
-    b->entries = carve(&at, m * sizeof *b->entries);
+    b->items = carve(&at, n * sizeof *b->items);
+    b->more_owners = carve(&at, n * sizeof *b->more_owners);
+    b->name_at = carve(&at, m * sizeof *b->name_at);
+    b->name_start = carve(&at, m * sizeof *b->name_start);
+    b->entries = carve(&at, n * sizeof *b->entries);
     b->always = carve(&at, n * sizeof *b->always);
     b->vendors = carve(&at, n * sizeof *b->vendors);
     b->vendor_slots = carve(&at, slots * sizeof *b->vendor_slots);

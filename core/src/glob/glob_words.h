@@ -8,22 +8,6 @@
 
 #include "../internal.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-
-/* Bytes s[i, i + 16) of s[0, n) (i < n), zero past n; only s[0, n) is read. */
-static inline __m128i glob_load16(const char *s, size_t i, size_t n)
-{
-    char tail[16] = {0};
-    const char *p = s + i;
-    if (n - i < 16) {
-        memcpy(tail, p, n - i);
-        p = tail;
-    }
-    return _mm_loadu_si128((const __m128i *)(const void *)p);
-}
-#endif
-
 /* Bytes s[i, i + r) (r <= 8) as a little-endian word, zero padded; only
  * s[0, readable) is read (i + r <= readable), a whole word when there is
  * room, overlapping earlier bytes near the end. */
@@ -55,5 +39,21 @@ static inline bool glob_cut_ok(const char *s, size_t cut, size_t len)
 {
     return cut == len || cut == 0 || s[cut - 1] == ':' || ((unsigned char)s[cut] & 0xC0u) != 0x80u;
 }
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bytes s[i, i + 16) of s[0, n) (i < n), zero past n; only s[0, n) is
+ * read: a short last block is two word loads (no copy, no call). */
+static inline __m128i glob_load16(const char *s, size_t i, size_t n)
+{
+    size_t r = n - i;
+    if (r >= 16)
+        return _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    uint64_t lo = glob_load(s, i, r < 8 ? r : 8, n);
+    uint64_t hi = r > 8 ? glob_load(s, i + 8, r - 8, n) : 0;
+    return _mm_set_epi64x((long long)hi, (long long)lo);
+}
+#endif
 
 #endif /* IAMGATE_CORE_GLOB_GLOB_WORDS_H */
