@@ -19,7 +19,7 @@ typedef struct compile_ctx {
  * only in a Resource pattern's resource part (spec §4.2). */
 static bool resource_has_variable(bool enabled, const iam_value *v)
 {
-    if (!enabled)
+    if (!enabled || !variables_present(v->text)) /* (most patterns: no "${" at all) */
         return false;
     size_t from = variables_resource_part(v->text);
     iam_str part = {v->text.ptr + from, v->text.len - from};
@@ -225,17 +225,24 @@ static uint64_t hash_text(uint64_t h, iam_str s)
     return h ^ (h >> 32);
 }
 
+/* A list by its length and its first and last texts: a few steps for any
+ * size (same_statement compares the rest). */
+static uint64_t hash_list_ends(uint64_t h, const iam_value_list *l)
+{
+    h = (h ^ l->count) * 0xFF51AFD7ED558CCDull;
+    if (l->count == 0)
+        return h;
+    h = hash_text(h, l->items[0].text);
+    return l->count > 1 ? hash_text(h, l->items[l->count - 1].text) : h;
+}
+
 /* Over what same_statement compares first; conditions and principals
  * only by their number. */
 static uint64_t statement_hash(const compiled_statement *c)
 {
     uint64_t h = 0xCBF29CE484222325ull ^ ((uint64_t)c->kind << 24 | (uint64_t)c->level << 16 |
                                           (uint64_t)c->effect << 8 | c->ast->condition_count);
-    for (uint32_t i = 0; i < c->ast->actions.count; i++)
-        h = hash_text(h, c->ast->actions.items[i].text);
-    for (uint32_t i = 0; i < c->ast->resources.count; i++)
-        h = hash_text(h, c->ast->resources.items[i].text);
-    return h;
+    return hash_list_ends(hash_list_ends(h, &c->ast->actions), &c->ast->resources);
 }
 
 /* Finds each statement's first identical one (a hash table of ids on the

@@ -760,6 +760,14 @@ static bool answer_union(builder *b, glob_name *g, const glob_span *spans, size_
     return true;
 }
 
+/* Whether names a and b start with the same n bytes, as written. */
+static bool same_vendor(const glob_name *a, const glob_name *b, size_t n)
+{
+    if (n <= 8)
+        return glob_load(a->key, 0, n, a->len) == glob_load(b->key, 0, n, b->len);
+    return memcmp(a->key, b->key, n) == 0;
+}
+
 /* The complete answer of every name whose vendor has prefix or other
  * patterns: its own owners and what the vendor's keys say (case never
  * changes an action's matches). Other names' own owners are their answer. */
@@ -768,16 +776,16 @@ static void complete_names(builder *b)
     if (b->key_items == 0)
         return;
     glob_span spans[COMPLETE_MAX_SPANS];
-    const char *last = NULL; /* the previous name's vendor, often this one's */
-    size_t last_len = SIZE_MAX;
+    const glob_name *last = NULL; /* the previous name, whose vendor is often this one's */
+    size_t last_len = SIZE_MAX;   /* its vendor's length */
     const vendor_build *vb = NULL;
     for (uint32_t i = 0; i < b->name_n && !b->failed; i++) {
         glob_name *g = &b->name_records[i];
         size_t at = b->name_at[i];
-        if (at - 1 != last_len || !text_equals_folded(last, g->key, last_len)) {
-            last = g->key;
+        if (at - 1 != last_len || !same_vendor(last, g, last_len)) {
+            last = g;
             last_len = at - 1;
-            vb = vendor_known(b, last, last_len);
+            vb = vendor_known(b, g->key, last_len);
         }
         if (vb == NULL || vb->lengths == 0)
             continue;
