@@ -267,6 +267,7 @@ def gen_catalog(header, services, seed):
 
     services = sorted(services, key=lambda s: s["service"].encode("utf-8"))
     action_rows = []
+    name_rows = []
     service_rows = []
     action_keys = []
     service_keys = []
@@ -295,6 +296,7 @@ def gen_catalog(header, services, seed):
                 category = seed[key][1].encode("utf-8")
                 bits = seed[key][2]
             row, off = pool.add(full)
+            name_rows.append("    S(%d, %d, %d)," % (row, off, len(full)))
             action_rows.append("    A(%d,%d,%d,%d,%s,%d,%d,%d,%d,%d,%d,%d,%s,%d),"
                                % (row, off, len(prefix), len(full), pool.ref(a["level"].encode("utf-8")),
                                   ref_at, len(ref_items), ck_at, ck_n, dep_at, dep_n, si,
@@ -368,6 +370,10 @@ def gen_catalog(header, services, seed):
     out.append("const uint32_t catalog_action_count = %d;" % len(action_rows))
     out.append("const iam_catalog_action catalog_actions[%d] = {" % len(action_rows))
     out.extend(action_rows)
+    out.append("};")
+    out.append("")
+    out.append("const iam_str catalog_action_names[%d] = {" % len(name_rows))
+    out.extend(name_rows)
     out.append("};")
     out.append("")
     out.append("const uint32_t catalog_service_count = %d;" % len(service_rows))

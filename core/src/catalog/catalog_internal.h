@@ -27,6 +27,9 @@ IAM_INTERNAL extern const char catalog_source_text[];
 /* Sorted by service prefix, then by ASCII-lowercased name. */
 IAM_INTERNAL extern const iam_catalog_action catalog_actions[];
 IAM_INTERNAL extern const uint32_t catalog_action_count;
+/* catalog_actions[i].full_name, side by side (a service's run of names
+ * without reading its actions). */
+IAM_INTERNAL extern const iam_str catalog_action_names[];
 IAM_INTERNAL extern const uint32_t catalog_action_slots[];
 IAM_INTERNAL extern const uint32_t catalog_action_mask;
 

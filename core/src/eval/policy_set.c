@@ -1,6 +1,7 @@
 /* Compiling a batch of parsed policies into an immutable iam_policy_set. */
 #include "eval_internal.h"
 #include "iamgate_catalog.h"
+#include "../catalog/catalog_internal.h"
 
 #include <stdlib.h>
 
@@ -329,7 +330,7 @@ static void note_kinds(compile_ctx *cc, iam_policy_set *set)
 }
 
 /* Services whose every catalog action gets its complete answer at compile
- * time (when the set names the service with prefix patterns): the
+ * time (the first of them that the set names with prefix patterns): the
  * service this library models completely. A request naming one of its
  * actions then costs one probe of the action index. */
 static const char *const precomputed_services[] = {"chime"};
@@ -353,28 +354,20 @@ static bool names_service(const compile_ctx *cc, const char *service)
 
 static iam_status compile_actions(compile_ctx *cc, iam_policy_set *set)
 {
-    enum { SERVICES = sizeof precomputed_services / sizeof precomputed_services[0] };
-    const iam_catalog_service *wanted[SERVICES];
-    size_t total = 0;
-    for (size_t i = 0; i < SERVICES; i++) { /* the set's patterns first: most sets skip the catalog */
+    const iam_str *names = NULL; /* the catalog's names of the one service named */
+    size_t name_count = 0;
+    for (size_t i = 0; i < sizeof precomputed_services / sizeof precomputed_services[0]; i++) {
         const char *name = precomputed_services[i];
-        wanted[i] = names_service(cc, name) ? iam_catalog_find_service(name, strlen(name)) : NULL;
-        total += wanted[i] != NULL ? wanted[i]->action_count : 0;
+        const iam_catalog_service *wanted =
+            names_service(cc, name) ? iam_catalog_find_service(name, strlen(name)) : NULL;
+        if (wanted != NULL) { /* (the set's patterns first: most sets skip the catalog) */
+            names = catalog_action_names + wanted->first_action;
+            name_count = wanted->action_count;
+            break; /* (one service is precomputed at a time) */
+        }
     }
-    if (total == 0)
-        return glob_set_compile_actions(cc->arena, cc->actions, cc->action_n, cc->statements, NULL,
-                                        0, &set->actions);
-    iam_str *names = malloc(total * sizeof *names);
-    if (names == NULL)
-        return IAM_E_NOMEM;
-    size_t n = 0;
-    for (size_t i = 0; i < SERVICES; i++)
-        for (uint32_t a = 0; wanted[i] != NULL && a < wanted[i]->action_count; a++)
-            names[n++] = iam_catalog_action_at(wanted[i]->first_action + a)->full_name;
-    iam_status s = glob_set_compile_actions(cc->arena, cc->actions, cc->action_n, cc->statements,
-                                            names, n, &set->actions);
-    free(names);
-    return s;
+    return glob_set_compile_actions(cc->arena, cc->actions, cc->action_n, cc->statements, names,
+                                    name_count, &set->actions);
 }
 
 static iam_status compile_all(compile_ctx *cc, iam_policy_set *set)

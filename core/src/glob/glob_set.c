@@ -482,19 +482,30 @@ static void classify_action(builder *b, uint32_t i)
     add_name(b, s, (uint32_t)n, (uint32_t)at, &in->owner);
 }
 
-/* A name to precompute, kept only when the set has prefix or other
- * patterns of its vendor (else its own record, if any, is its answer). */
-static void classify_name(builder *b, iam_str name)
+/* The names to precompute, each kept only when the set has prefix or
+ * other patterns of its vendor (else its own record, if any, is its
+ * answer). Names of one vendor come in runs: it is looked up once a run. */
+static void classify_names(builder *b)
 {
-    const char *colon = name.len ? memchr(name.ptr, ':', name.len) : NULL;
-    if (colon == NULL)
-        return;
-    size_t vendor_len = (size_t)(colon - name.ptr), at = vendor_len + 1;
-    const vendor_build *v = vendor_known(b, name.ptr, vendor_len);
-    if (v == NULL || v->lengths == 0 || memchr(name.ptr + at, '*', name.len - at) ||
-        memchr(name.ptr + at, '?', name.len - at))
-        return;
-    add_name(b, name.ptr, (uint32_t)name.len, (uint32_t)at, NULL);
+    const char *last = NULL;
+    size_t last_len = SIZE_MAX;
+    const vendor_build *v = NULL;
+    for (size_t i = 0; i < b->name_count; i++) {
+        iam_str name = b->names[i];
+        const char *colon = name.len != 0 ? memchr(name.ptr, ':', name.len) : NULL;
+        if (colon == NULL)
+            continue;
+        size_t at = (size_t)(colon + 1 - name.ptr);
+        if (memchr(name.ptr + at, '*', name.len - at) || memchr(name.ptr + at, '?', name.len - at))
+            continue;
+        if (at - 1 != last_len || memcmp(last, name.ptr, last_len) != 0) {
+            last = name.ptr;
+            last_len = at - 1;
+            v = vendor_known(b, last, last_len);
+        }
+        if (v != NULL && v->lengths != 0)
+            add_name(b, name.ptr, (uint32_t)name.len, (uint32_t)at, NULL);
+    }
 }
 
 static void store_few(builder *b)
@@ -828,8 +839,7 @@ static void compile_actions(builder *b)
         return;
     for (size_t i = 0; i < b->count; i++)
         classify_action(b, (uint32_t)i);
-    for (size_t i = 0; i < b->name_count; i++)
-        classify_name(b, b->names[i]);
+    classify_names(b);
     store_vendors(b);
     if (b->failed)
         return;
