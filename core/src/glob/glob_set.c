@@ -278,33 +278,51 @@ static bool action_parts_bytewise(const char *s, size_t n, size_t *at, size_t *w
 }
 
 #if defined(__SSE2__)
+typedef struct action_masks {     /* bit i: byte i of the pattern is... */
+    uint64_t colons;              /* ':' */
+    uint64_t wilds;               /* '*' or '?' */
+    uint64_t spaces;              /* ' ' or \t..\r */
+} action_masks;
+
+/* Adds the bytes of block x, which starts at byte `at`. */
+static inline void action_block(action_masks *m, __m128i x, size_t at)
+{
+    __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* \t..\r: t <= 4 */
+    __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
+    __m128i space = _mm_or_si128(control, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+    __m128i wildcard = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('*')),
+                                    _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
+    m->colons |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':'))) << at;
+    m->wilds |= (uint64_t)(unsigned)_mm_movemask_epi8(wildcard) << at;
+    m->spaces |= (uint64_t)(unsigned)_mm_movemask_epi8(space) << at;
+}
+
 /* action_parts_bytewise for patterns of up to 64 bytes (all but a few),
- * classified sixteen bytes at a time into bit masks. */
+ * classified sixteen bytes at a time into bit masks: whole blocks, then
+ * the last sixteen bytes (overlapping, so no short load). */
 static bool action_parts(const char *s, size_t n, size_t *at, size_t *wild)
 {
     if (n > 64)
         return action_parts_bytewise(s, n, at, wild);
-    uint64_t colons = 0, wilds = 0, spaces = 0;
-    for (size_t i = 0; i < n; i += 16) {
-        __m128i x = glob_load16(s, i, n);
-        __m128i t = _mm_sub_epi8(x, _mm_set1_epi8('\t')); /* \t..\r: t <= 4 */
-        __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t);
-        __m128i space = _mm_or_si128(control, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-        __m128i wildcard = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('*')),
-                                        _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
-        colons |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':'))) << i;
-        wilds |= (uint64_t)(unsigned)_mm_movemask_epi8(wildcard) << i;
-        spaces |= (uint64_t)(unsigned)_mm_movemask_epi8(space) << i;
+    action_masks m = {0, 0, 0};
+    if (n < 16) {
+        action_block(&m, glob_load16(s, 0, n), 0);
+    } else {
+        size_t i = 0;
+        for (; i + 16 <= n; i += 16)
+            action_block(&m, _mm_loadu_si128((const __m128i *)(const void *)(s + i)), i);
+        if (i < n)
+            action_block(&m, _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)), n - 16);
     }
-    if (colons == 0)
+    if (m.colons == 0)
         return false;
-    size_t c = (size_t)__builtin_ctzll(colons);
+    size_t c = (size_t)__builtin_ctzll(m.colons);
     if (c + 1 == n)
         return false;
-    uint64_t name = ~0ull << (c + 1); /* c + 1 < n <= 64; bytes past n are zero */
-    if (((colons | spaces) & name) != 0)
+    uint64_t name = ~0ull << (c + 1); /* c + 1 < n <= 64; no bits past n */
+    if (((m.colons | m.spaces) & name) != 0)
         return false;
-    uint64_t w = wilds & name;
+    uint64_t w = m.wilds & name;
     *at = c + 1;
     *wild = w != 0 ? (size_t)__builtin_ctzll(w) : n;
     return true;
@@ -425,7 +443,7 @@ static void classify_prefix(builder *b, item *it, size_t wild, size_t n)
 
 /* The record of name s[0, n) (its name part from `at`) in the name
  * table, inserted if new; with an owner, that owner is counted. */
-static void add_name(builder *b, const char *s, uint32_t n, uint32_t at, const uint32_t *owner)
+static inline void add_name(builder *b, const char *s, uint32_t n, uint32_t at, const uint32_t *owner)
 {
     uint32_t hash = name_hash(s, n), mask = b->set->name_mask, slot = hash & mask;
     glob_slot *slots = b->name_slots;
