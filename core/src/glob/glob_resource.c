@@ -95,23 +95,82 @@ bool glob_star_only(const char *p, size_t n)
     return true;
 }
 
-/* Where the pattern's fields start (the first five colons cut it). */
-static unsigned field_starts(const char *s, size_t n, size_t start[6])
+/* What preparing a pattern needs to know of its bytes. */
+typedef struct resource_scan {
+    pattern_scan cut;             /* its literal part and fold */
+    bool star_only;               /* glob_star_only */
+    bool stars_after;             /* only '*' after the literal part, and some */
+    unsigned colons;              /* its first colons (at most five) */
+    size_t colon[5];
+} resource_scan;
+
+static void scan_bytewise(const char *s, size_t n, resource_scan *r)
 {
-    size_t colons[5];
-    unsigned found = text_arn_colons(s, n, colons, 5);
-    start[0] = 0;
-    for (unsigned i = 0; i < found; i++)
-        start[i + 1] = colons[i] + 1;
-    return found + 1;
+    r->cut = scan_pattern(s, n);
+    r->star_only = glob_star_only(s, n);
+    r->stars_after = r->cut.literal < n && only_stars(s + r->cut.literal, n - r->cut.literal);
+    r->colons = text_arn_colons(s, n, r->colon, 5);
+}
+
+#if defined(__SSE2__)
+typedef struct resource_masks {   /* bit i: byte i of the pattern is... */
+    uint64_t colons, stars, questions;
+    uint64_t high;                /* >= 0x80 */
+} resource_masks;
+
+static inline void resource_block(resource_masks *m, __m128i x, size_t at)
+{
+    m->colons |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':'))) << at;
+    m->stars |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('*'))) << at;
+    m->questions |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('?'))) << at;
+    m->high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << at;
+}
+
+/* scan_bytewise for patterns of 16 to 64 bytes (most of them), from bit
+ * masks: whole blocks, then the last sixteen bytes (overlapping). */
+static void scan_masks(const char *s, size_t n, resource_scan *r)
+{
+    resource_masks m = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        resource_block(&m, _mm_loadu_si128((const __m128i *)(const void *)(s + i)), i);
+    if (i < n)
+        resource_block(&m, _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)), n - 16);
+    uint64_t wild = m.stars | m.questions;
+    size_t literal = wild != 0 ? (size_t)__builtin_ctzll(wild) : n;
+    uint64_t below = literal < 64 ? (1ull << literal) - 1 : ~0ull; /* bytes of the literal part */
+    uint64_t after = n < 64 ? ~below & ((1ull << n) - 1) : ~below;  /* the bytes after it */
+    r->cut.literal = literal;
+    r->colons = 0;
+    for (uint64_t c = m.colons; c != 0 && r->colons < 5; c &= c - 1)
+        r->colon[r->colons++] = (size_t)__builtin_ctzll(c);
+    r->cut.fold = r->colons == 5 && r->colon[4] < literal ? r->colon[4] : literal;
+    r->star_only = (m.questions | m.high) == 0;
+    r->stars_after = after != 0 && (m.stars & after) == after;
+}
+#endif
+
+static void scan_resource(const char *s, size_t n, resource_scan *r)
+{
+#if defined(__SSE2__)
+    if (n >= 16 && n <= 64) {
+        scan_masks(s, n, r);
+        return;
+    }
+#endif
+    scan_bytewise(s, n, r);
 }
 
 /* The field the [DOC] rule starts at: the first of the first five that
  * ends in '*' (6: none); the rest from there, padded, in the arena. */
-static bool prepare_rest(iam_arena *arena, const char *text, size_t len, glob_resource *out)
+static bool prepare_rest(iam_arena *arena, const char *text, size_t len, const resource_scan *r,
+                         glob_resource *out)
 {
     size_t start[6];
-    unsigned fields = field_starts(text, len, start);
+    unsigned fields = r->colons + 1;
+    start[0] = 0;
+    for (unsigned i = 0; i < r->colons; i++)
+        start[i + 1] = r->colon[i] + 1;
     out->fields = (uint8_t)fields;
     for (unsigned i = 0; i < fields; i++)
         out->field[i] = (uint32_t)start[i];
@@ -140,8 +199,9 @@ static bool prepare_rest(iam_arena *arena, const char *text, size_t len, glob_re
 bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_resource *out)
 {
     memset(out, 0, sizeof *out);
-    pattern_scan scan = scan_pattern(text, len);
-    size_t literal = scan.literal, fold = scan.fold;
+    resource_scan scan;
+    scan_resource(text, len, &scan);
+    size_t literal = scan.cut.literal, fold = scan.cut.fold;
     bool six_fields = fold < literal;
     char *lit = arena_alloc(arena, (literal + 8) / 8 * 8, 8);
     if (lit == NULL)
@@ -156,12 +216,12 @@ bool glob_resource_prepare(iam_arena *arena, const char *text, size_t len, glob_
         out->shape = GLOB_RESOURCE_ANY;
     else if (six_fields && literal == len)
         out->shape = GLOB_RESOURCE_EXACT;
-    else if (six_fields && only_stars(text + literal, len - literal))
+    else if (six_fields && scan.stars_after)
         out->shape = GLOB_RESOURCE_PREFIX;
     else
         out->shape = GLOB_RESOURCE_GENERAL;
-    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && glob_star_only(text, len);
-    return !out->star_only || prepare_rest(arena, text, len, out);
+    out->star_only = out->shape == GLOB_RESOURCE_GENERAL && scan.star_only;
+    return !out->star_only || prepare_rest(arena, text, len, &scan, out);
 }
 
 /* Which bytes of word k (bytes 8k..8k+7) lie before fold_len. */
