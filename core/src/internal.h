@@ -41,8 +41,25 @@
 
 /* ---- arena (base/arena.c) ---- */
 
-/* Aligned bump allocation; NULL when the arena is exhausted. */
-IAM_INTERNAL void *arena_alloc(iam_arena *arena, size_t size, size_t align);
+/* arena_alloc's rare cases: an empty request, no room (high_water still
+ * records what was asked), no buffer. */
+IAM_INTERNAL void *arena_alloc_rare(iam_arena *arena, size_t size, size_t align);
+
+/* Aligned bump allocation; NULL when the arena is exhausted. Inline: the
+ * common case is a few instructions (compiling makes many). */
+static inline void *arena_alloc(iam_arena *arena, size_t size, size_t align)
+{
+    /* align the address, not the offset: the caller's buffer may be unaligned */
+    size_t pad = (size_t)(-((uintptr_t)arena->base + arena->used) & (align - 1));
+    size_t room = arena->cap - arena->used;
+    if (size == 0 || arena->base == NULL || pad > room || size > room - pad)
+        return arena_alloc_rare(arena, size, align);
+    void *p = arena->base + arena->used + pad;
+    arena->used += pad + size;
+    if (arena->used > arena->high_water)
+        arena->high_water = arena->used;
+    return p;
+}
 /* A copy of bytes in the arena (a zero-length copy returns a valid pointer). */
 IAM_INTERNAL const char *arena_copy_bytes(iam_arena *arena, const char *bytes,
                                           size_t len);

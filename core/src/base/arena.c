@@ -27,7 +27,7 @@ size_t iam_arena_used(const iam_arena *arena) /* see iamgate.h */
  * size request happens to fall (iam_policy_measure is exact). */
 static max_align_t arena_empty;
 
-void *arena_alloc(iam_arena *arena, size_t size, size_t align)
+void *arena_alloc_rare(iam_arena *arena, size_t size, size_t align)
 {
     if (size == 0)
         return &arena_empty;

@@ -5,6 +5,10 @@
 
 #include <stdlib.h>
 
+/* Scratch of sets up to this size lives on the stack (1.5 KB and 512 B). */
+#define SMALL_ACTIONS 64
+#define SMALL_SLOTS 128
+
 typedef struct compile_ctx {
     iam_arena *arena;
     const iam_policy_input *inputs;
@@ -253,10 +257,12 @@ static bool merge_copies(compile_ctx *cc, iam_policy_set *set, compiled_statemen
     uint32_t n = cc->statements, cap = 2;
     while (cap < 2 * n)
         cap *= 2;
-    uint32_t *slots = malloc(cap * sizeof *slots);
+    uint32_t small[SMALL_SLOTS]; /* most sets: no heap */
+    uint32_t *slots = cap <= SMALL_SLOTS ? small : malloc(cap * sizeof *slots);
     uint32_t *copies = arena_alloc(cc->arena, (n + 1) * sizeof *copies, _Alignof(uint32_t));
     if (slots == NULL || copies == NULL) {
-        free(slots);
+        if (slots != small)
+            free(slots);
         return false;
     }
     memset(slots, 0xFF, cap * sizeof *slots);
@@ -272,7 +278,8 @@ static bool merge_copies(compile_ctx *cc, iam_policy_set *set, compiled_statemen
             st[slots[slot]].copy_count++;
         }
     }
-    free(slots);
+    if (slots != small)
+        free(slots);
     uint32_t at = 0;
     for (uint32_t s = 0; s < n; s++) {
         st[s].copy_start = at;
@@ -414,7 +421,8 @@ iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_input *inpu
         error_set(err, IAM_E_LIMIT_STATEMENTS, NULL, NULL, 0, 0);
         return IAM_E_LIMIT_STATEMENTS;
     }
-    cc.actions = malloc((actions + 1) * sizeof *cc.actions);
+    glob_input small[SMALL_ACTIONS]; /* most sets: no heap */
+    cc.actions = actions < SMALL_ACTIONS ? small : malloc((actions + 1) * sizeof *cc.actions);
     size_t mark = arena->used;
     iam_policy_set *set = arena_alloc(arena, sizeof *set, _Alignof(iam_policy_set));
     iam_status s = cc.actions && set ? IAM_OK : IAM_E_NOMEM;
@@ -422,7 +430,8 @@ iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_input *inpu
         memset(set, 0, sizeof *set);
         s = compile_all(&cc, set);
     }
-    free(cc.actions);
+    if (cc.actions != small)
+        free(cc.actions);
     if (s != IAM_OK) {
         arena->used = mark;
         error_set(err, s, NULL, NULL, 0, 0);

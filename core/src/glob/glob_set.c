@@ -214,7 +214,7 @@ typedef struct vendor_build {
     const char *text;
     uint32_t len, hash;
     uint64_t lengths;
-    uint64_t by_first[16];
+    uint64_t *by_first;           /* [16], in the arena (the set's) */
     uint32_t slot;                /* in the set's vendor table */
 } vendor_build;
 
@@ -252,7 +252,9 @@ typedef struct builder {
     uint32_t more_n;
     const iam_str *names;         /* to precompute (glob_set_compile_actions) */
     size_t name_count;
-    char *scratch;                /* the heap block of the arrays above */
+    char *scratch;                /* the block of the arrays above */
+    bool scratch_on_heap;
+    uint64_t lost_by_first[16];   /* a vendor's when the arena is full */
     bool failed;
 } builder;
 
@@ -395,6 +397,9 @@ static uint32_t vendor_index(builder *b, const char *s, size_t n)
     v->text = s;
     v->len = (uint32_t)n;
     v->hash = hash;
+    v->by_first = arena_array(b, 16, sizeof *v->by_first, _Alignof(uint64_t));
+    if (v->by_first == NULL)
+        v->by_first = b->lost_by_first; /* (the set fails) */
     *slot = ++b->vendor_n;
     return b->vendor_n - 1;
 }
@@ -567,10 +572,7 @@ static void store_vendors(builder *b)
         g->hash = v->hash;
         g->key_len = v->len;
         g->lengths = v->lengths;
-        uint64_t *by_first = arena_array_raw(b, 16, sizeof *by_first, _Alignof(uint64_t));
-        if (by_first != NULL)
-            memcpy(by_first, v->by_first, sizeof v->by_first);
-        g->by_first = by_first;
+        g->by_first = v->by_first;
         b->vendors[i].slot = slot;
     }
     set->vendors = slots;
@@ -915,7 +917,11 @@ static void *carve(char **at, size_t bytes)
     return p;
 }
 
-static bool builder_start(builder *b)
+/* Sets whose scratch fits take it from the stack (most policies: up to
+ * about 25 patterns), larger ones from the heap. */
+#define SCRATCH_ON_STACK 4096
+
+static bool builder_start(builder *b, char *stack)
 {
     size_t n = b->count + 1, m = n + b->name_count;
     b->vendor_slot_mask = capacity_for(n) - 1;
@@ -925,7 +931,8 @@ static bool builder_start(builder *b)
                    scratch_size(n * sizeof *b->entries) +
                    scratch_size(n * sizeof *b->always) + scratch_size(n * sizeof *b->vendors) +
                    scratch_size(slots * sizeof *b->vendor_slots);
-    char *at = b->scratch = malloc(total);
+    b->scratch_on_heap = total > SCRATCH_ON_STACK;
+    char *at = b->scratch = b->scratch_on_heap ? malloc(total) : stack;
     if (at == NULL)
         return false;
     b->items = carve(&at, n * sizeof *b->items);
@@ -942,7 +949,8 @@ static bool builder_start(builder *b)
 
 static void builder_free(builder *b)
 {
-    free(b->scratch);
+    if (b->scratch_on_heap)
+        free(b->scratch);
 }
 
 static iam_status compile_set(iam_arena *arena, glob_kind kind, const glob_input *inputs,
@@ -982,7 +990,8 @@ static iam_status compile_set(iam_arena *arena, glob_kind kind, const glob_input
     b.names = names;
     b.name_count = names != NULL ? name_count : 0;
     b.set = arena_array(&b, 1, sizeof *b.set, _Alignof(glob_set));
-    if (b.set != NULL && builder_start(&b)) {
+    _Alignas(16) char stack[SCRATCH_ON_STACK];
+    if (b.set != NULL && builder_start(&b, stack)) {
         b.set->kind = (uint8_t)kind;
         b.set->stats.patterns = (uint32_t)count;
         if (kind == GLOB_KIND_ACTION)

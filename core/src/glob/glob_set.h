@@ -64,8 +64,9 @@ typedef struct glob_stats {
 
 /* Compiles the patterns into the arena. Their texts (and precomputed
  * names) are not copied: they must outlive the set, as a policy set's
- * ASTs do. Owners must be < owner_count. Scratch memory comes from the heap (cold path); the
- * set itself only from the arena. Fails: IAM_E_NOMEM (arena or heap),
+ * ASTs do. Owners must be < owner_count. Scratch memory comes from the
+ * stack (4 KB) when it fits, else from the heap (cold path); the set
+ * itself only from the arena. Fails: IAM_E_NOMEM (arena or heap),
  * IAM_E_ARG. */
 IAM_INTERNAL iam_status glob_set_compile(iam_arena *arena, glob_kind kind,
                                          const glob_input *inputs, size_t count,

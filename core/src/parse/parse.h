@@ -67,20 +67,9 @@ static inline bool token_is(const json_token *t, const char *lit)
     return bytes_are(t->text, t->len, lit);
 }
 
-/* arena_alloc inlined for the hot path; the rare cases (empty, or not
- * enough room) take the real one, which also keeps high_water. */
 static inline void *parse_alloc(parse_ctx *ctx, size_t size, size_t align)
 {
-    iam_arena *a = ctx->arena;
-    size_t pad = (size_t)(-((uintptr_t)a->base + a->used) & (align - 1));
-    size_t room = a->cap - a->used;
-    if (size == 0 || a->base == NULL || pad > room || size > room - pad)
-        return arena_alloc(a, size, align);
-    void *p = a->base + a->used + pad;
-    a->used += pad + size;
-    if (a->used > a->high_water)
-        a->high_water = a->used;
-    return p;
+    return arena_alloc(ctx->arena, size, align);
 }
 
 /* Strings up to this long are copied as one fixed-size block. */
