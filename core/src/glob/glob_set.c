@@ -727,34 +727,39 @@ static void fill_lists(builder *b)
 }
 
 /* The owners of names met more than once, laid out name by name (the
- * first owner, then the others as met), sorted. */
+ * first owner, then the others as met), sorted. Only those names are
+ * visited: a name's owners pointer is NULL once it has a place. */
 static void gather_owners(builder *b)
 {
-    if (b->more_n == 0)
-        return;
     uint32_t *start = b->name_start, total = 0;
-    for (uint32_t i = 0; i < b->name_n; i++) {
-        start[i] = total;
-        total += b->name_records[i].count > 1 ? b->name_records[i].count : 0;
+    for (uint32_t k = 0; k < b->more_n; k++) {
+        glob_name *g = &b->name_records[b->more_owners[k].name];
+        if (g->owners != NULL) {
+            start[b->more_owners[k].name] = total;
+            total += g->count;
+            g->owners = NULL;
+        }
     }
     uint32_t *owners = arena_array_raw(b, total, sizeof *owners, _Alignof(uint32_t));
     if (owners == NULL)
-        return;
-    for (uint32_t i = 0; i < b->name_n; i++) {
+        return; /* (the set fails) */
+    for (uint32_t k = 0; k < b->more_n; k++) {
+        uint32_t i = b->more_owners[k].name;
         glob_name *g = &b->name_records[i];
-        if (g->count > 1) {
-            owners[start[i]] = g->own;
+        if (g->owners == NULL) {
             g->owners = owners + start[i];
+            owners[start[i]] = g->own;
             g->count = 1;
         }
+        owners[start[i] + g->count++] = b->more_owners[k].owner;
     }
     for (uint32_t k = 0; k < b->more_n; k++) {
-        const name_owner *more = &b->more_owners[k];
-        owners[start[more->name] + b->name_records[more->name].count++] = more->owner;
-    }
-    for (uint32_t i = 0; i < b->name_n; i++)
-        if (b->name_records[i].count > 1)
+        uint32_t i = b->more_owners[k].name;
+        if (start[i] != UINT32_MAX) {
             b->name_records[i].count = sort_unique(owners + start[i], b->name_records[i].count);
+            start[i] = UINT32_MAX;
+        }
+    }
 }
 
 static void match_vendor(const glob_set *set, const glob_vendor *v, const char *s, size_t at,
