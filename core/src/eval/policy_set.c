@@ -220,10 +220,11 @@ static uint64_t hash_text(uint64_t h, iam_str s)
 {
     uint64_t head = 0, tail = 0;
     if (s.len >= 8) {
-        memcpy(&head, s.ptr, 8);
-        memcpy(&tail, s.ptr + s.len - 8, 8);
-    } else if (s.len != 0) {
-        memcpy(&head, s.ptr, s.len);
+        head = text_load8(s.ptr);
+        tail = text_load8(s.ptr + s.len - 8);
+    } else {
+        for (size_t i = 0; i < s.len; i++) /* (no call for a short copy) */
+            head |= (uint64_t)(unsigned char)s.ptr[i] << (8 * i);
     }
     h = (h ^ s.len ^ head) * 0xFF51AFD7ED558CCDull;
     h = (h ^ (h >> 29) ^ tail) * 0xC4CEB9FE1A85EC53ull;
