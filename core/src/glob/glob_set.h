@@ -24,7 +24,12 @@
  *    probes only those lengths.
  * Both tables are 8-byte slots (hash, record) over dense records.
  * Compiling costs one hash and one insertion per pattern, nothing that
- * grows with how the patterns overlap.
+ * grows with how the patterns overlap: one SSE2 pass over a pattern finds
+ * its colon and first wildcard, a name's record is written in the arena
+ * as the name is met (a name of one statement keeps that owner in the
+ * record itself), and complete answers are computed only in sets that
+ * have prefix or other patterns (a lone span, such as "chime:*"'s list,
+ * is used as it is).
  *
  * Resources: each pattern is prepared on its own (glob_resource): its
  * literal prefix, folded where ASCII case is ignored, rejects almost every
