@@ -467,16 +467,19 @@ typedef struct iam_policy_set iam_policy_set; /* opaque, immutable */
 /* Compiles a batch of parsed policies into one immutable set inside the
  * arena. The set points into the policies' ASTs: keep their arenas alive.
  * On failure *out is NULL (and iam_eval on NULL denies).
- * Allocates: arena (the set); scratch from the stack (about 6 KB) for
- * small batches (most single policies), else from the heap (cold path).
+ * Allocates: arena (the set; while compiling, also about 32 bytes an
+ * Action pattern, given back before it returns); scratch from the stack
+ * (about 6 KB) for small batches (most single policies), else from the
+ * heap (cold path).
  * Fails: IAM_E_ARG, IAM_E_NOMEM, IAM_E_LIMIT_STATEMENTS. Threads: not shared. */
 IAM_API iam_status iam_policy_set_compile(iam_arena *arena, const iam_policy_input *inputs,
                                           size_t count, const iam_policy_set **out,
                                           iam_error *err);
 
 /* The arena bytes iam_policy_set_compile needs for this batch in an arena
- * whose buffer is 64-byte aligned (any other needs at most 63 more); 0 when
- * it cannot compile. Allocates: heap. Fails: returns 0. */
+ * whose buffer is 64-byte aligned (any other needs at most 63 more): its
+ * peak, a little more than the set keeps. 0 when it cannot compile.
+ * Allocates: heap. Fails: returns 0. */
 IAM_API size_t iam_policy_set_measure(const iam_policy_input *inputs, size_t count);
 
 /* Decides a request (spec §6.3). Pure: no heap, no global state, bounded

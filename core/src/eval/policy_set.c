@@ -455,10 +455,10 @@ size_t iam_policy_set_measure(const iam_policy_input *inputs, size_t count) /* s
         iam_arena_init(&arena, buf, cap);
         const iam_policy_set *set = NULL;
         iam_status s = iam_policy_set_compile(&arena, inputs, count, &set, NULL);
-        size_t used = arena.used;
+        size_t peak = arena.high_water; /* (the set keeps a little less) */
         free(buf);
         if (s == IAM_OK)
-            return used;
+            return peak;
         if (s != IAM_E_NOMEM)
             return 0;
     }

@@ -214,7 +214,7 @@ typedef struct vendor_build {
     const char *text;
     uint32_t len, hash;
     uint64_t lengths;
-    uint64_t *by_first;           /* [16], in the arena (the set's) */
+    uint64_t *by_first;           /* [16], the set's (store_vendors) */
     uint32_t slot;                /* in the set's vendor table */
 } vendor_build;
 
@@ -243,7 +243,8 @@ typedef struct builder {
     glob_entry *entries;          /* heap, until store_entries */
     uint32_t entry_n;
     size_t key_bytes;             /* the entries' keys, padded */
-    glob_slot *name_slots;        /* the set's, while it is built */
+    glob_slot *name_slots;        /* scratch until finish_names */
+    uint32_t name_slot_mask;
     glob_name *name_records;      /* the set's, written as names are met */
     uint32_t name_n;
     uint32_t *name_at;            /* scratch: where each record's name part starts */
@@ -254,7 +255,6 @@ typedef struct builder {
     size_t name_count;
     char *scratch;                /* the block of the arrays above */
     bool scratch_on_heap;
-    uint64_t lost_by_first[16];   /* a vendor's when the arena is full */
     bool failed;
 } builder;
 
@@ -397,9 +397,6 @@ static uint32_t vendor_index(builder *b, const char *s, size_t n)
     v->text = s;
     v->len = (uint32_t)n;
     v->hash = hash;
-    v->by_first = arena_array(b, 16, sizeof *v->by_first, _Alignof(uint64_t));
-    if (v->by_first == NULL)
-        v->by_first = b->lost_by_first; /* (the set fails) */
     *slot = ++b->vendor_n;
     return b->vendor_n - 1;
 }
@@ -436,13 +433,7 @@ static void classify_prefix(builder *b, item *it, size_t wild, size_t n)
     b->set->stats.other += it->list == LIST_OTHER;
     it->key_len = (uint32_t)(literal <= MAX_PREFIX ? literal : MAX_PREFIX);
     it->hash = hash_of(s + at, it->key_len);
-    vendor_build *v = &b->vendors[it->vendor];
-    v->lengths |= 1ull << it->key_len;
-    if (it->key_len == 0)
-        for (unsigned f = 0; f < 16; f++)
-            v->by_first[f] |= 1ull;
-    else
-        v->by_first[text_lower_ascii((unsigned char)s[at]) & 15u] |= 1ull << it->key_len;
+    b->vendors[it->vendor].lengths |= 1ull << it->key_len;
     b->key_items++;
 }
 
@@ -572,8 +563,17 @@ static void store_vendors(builder *b)
         g->hash = v->hash;
         g->key_len = v->len;
         g->lengths = v->lengths;
-        g->by_first = v->by_first;
+        g->by_first = b->vendors[i].by_first = arena_array(b, 16, sizeof(uint64_t), _Alignof(uint64_t));
         b->vendors[i].slot = slot;
+    }
+    for (size_t i = 0; !b->failed && i < b->item_n; i++) { /* the key lengths by first byte */
+        const item *it = &b->items[i];
+        uint64_t *by_first = b->vendors[it->vendor].by_first;
+        if (it->key_len == 0)
+            for (unsigned f = 0; f < 16; f++)
+                by_first[f] |= 1ull;
+        else
+            by_first[text_lower_ascii((unsigned char)it->text[it->key_at]) & 15u] |= 1ull << it->key_len;
     }
     set->vendors = slots;
     set->vendor_mask = cap - 1;
@@ -841,20 +841,47 @@ static void store_entries(builder *b)
     b->set->entries = entries;
 }
 
-/* The name table and its records, written as names are met, sized for
- * every input and name to precompute (records past the names met stay
- * unused). Their keys are the names as first written: requests usually
- * spell a name as policies and the catalog do, and then compare without
- * folding. */
+/* The name records, written in the arena as names are met (sized for
+ * every input and name to precompute until finish_names), and the table
+ * over them, in scratch until then. Their keys are the names as first
+ * written: requests usually spell a name as policies and the catalog do,
+ * and then compare without folding. */
 static void start_names(builder *b)
 {
-    size_t most = b->count + b->name_count;
-    uint32_t slots = slots_for(most);
-    b->name_slots = arena_array(b, slots, sizeof(glob_slot), _Alignof(glob_slot));
-    b->name_records = arena_array_raw(b, most + 1, sizeof(glob_name), _Alignof(glob_name));
-    b->set->name_slots = b->name_slots;
-    b->set->name_mask = slots - 1;
+    b->name_records = arena_array_raw(b, b->count + b->name_count + 1, sizeof(glob_name),
+                                      _Alignof(glob_name));
+    memset(b->name_slots, 0, ((size_t)b->name_slot_mask + 1) * sizeof *b->name_slots);
+    b->set->name_mask = b->name_slot_mask;
     b->set->names = b->name_records;
+}
+
+/* The records cut to the names met (nothing else was allocated after
+ * them), and the table, sized for them, in the arena: a copy, or the
+ * slots inserted anew when repeated names leave it much emptier. */
+static void finish_names(builder *b)
+{
+    iam_arena *a = b->arena;
+    char *end = (char *)(b->name_records + b->count + b->name_count + 1);
+    if (end == (char *)a->base + a->used)
+        a->used = (size_t)((char *)(b->name_records + b->name_n + 1) - (char *)a->base);
+    uint32_t cap = slots_for(b->name_n), mask = cap - 1;
+    glob_slot *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_slot));
+    if (slots == NULL)
+        return;
+    if (mask == b->name_slot_mask) {
+        memcpy(slots, b->name_slots, cap * sizeof *slots);
+    } else {
+        for (uint32_t i = 0; i <= b->name_slot_mask; i++) {
+            if (b->name_slots[i].index1 == 0)
+                continue;
+            uint32_t slot = b->name_slots[i].hash & mask;
+            while (slots[slot].index1 != 0)
+                slot = (slot + 1) & mask;
+            slots[slot] = b->name_slots[i];
+        }
+    }
+    b->set->name_slots = slots;
+    b->set->name_mask = mask;
 }
 
 static void compile_actions(builder *b)
@@ -865,6 +892,7 @@ static void compile_actions(builder *b)
     for (size_t i = 0; i < b->count; i++)
         classify_action(b, (uint32_t)i);
     classify_names(b);
+    finish_names(b);
     store_vendors(b);
     if (b->failed)
         return;
@@ -931,7 +959,10 @@ static bool builder_start(builder *b, char *stack)
     size_t n = b->count + 1, m = n + b->name_count;
     b->vendor_slot_mask = capacity_for(n) - 1;
     size_t slots = (size_t)b->vendor_slot_mask + 1;
-    size_t total = scratch_size(n * sizeof *b->items) + scratch_size(n * sizeof *b->more_owners) +
+    b->name_slot_mask = slots_for(m) - 1;
+    size_t name_slots = (size_t)b->name_slot_mask + 1;
+    size_t total = scratch_size(name_slots * sizeof *b->name_slots) +
+                   scratch_size(n * sizeof *b->items) + scratch_size(n * sizeof *b->more_owners) +
                    scratch_size(m * sizeof *b->name_at) + scratch_size(m * sizeof *b->name_start) +
                    scratch_size(n * sizeof *b->entries) +
                    scratch_size(n * sizeof *b->always) + scratch_size(n * sizeof *b->vendors) +
@@ -940,6 +971,7 @@ static bool builder_start(builder *b, char *stack)
     char *at = b->scratch = b->scratch_on_heap ? malloc(total) : stack;
     if (at == NULL)
         return false;
+    b->name_slots = carve(&at, name_slots * sizeof *b->name_slots);
     b->items = carve(&at, n * sizeof *b->items);
     b->more_owners = carve(&at, n * sizeof *b->more_owners);
     b->name_at = carve(&at, m * sizeof *b->name_at);
