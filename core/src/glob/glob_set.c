@@ -864,7 +864,7 @@ static void finish_names(builder *b)
     char *end = (char *)(b->name_records + b->count + b->name_count + 1);
     if (end == (char *)a->base + a->used)
         a->used = (size_t)((char *)(b->name_records + b->name_n + 1) - (char *)a->base);
-    uint32_t cap = slots_for(b->name_n), mask = cap - 1;
+    uint32_t cap = capacity_for(b->name_n), mask = cap - 1; /* at most half full: probes are hot */
     glob_slot *slots = arena_array(b, cap, sizeof *slots, _Alignof(glob_slot));
     if (slots == NULL)
         return;
@@ -959,7 +959,7 @@ static bool builder_start(builder *b, char *stack)
     size_t n = b->count + 1, m = n + b->name_count;
     b->vendor_slot_mask = capacity_for(n) - 1;
     size_t slots = (size_t)b->vendor_slot_mask + 1;
-    b->name_slot_mask = slots_for(m) - 1;
+    b->name_slot_mask = capacity_for(m) - 1; /* (as finish_names sizes it) */
     size_t name_slots = (size_t)b->name_slot_mask + 1;
     size_t total = scratch_size(name_slots * sizeof *b->name_slots) +
                    scratch_size(n * sizeof *b->items) + scratch_size(n * sizeof *b->more_owners) +
