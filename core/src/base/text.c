@@ -12,9 +12,20 @@ bool text_equals(const char *a, size_t alen, const char *lit)
 static inline uint64_t text_tail_word(const char *s, size_t i, size_t r)
 {
     uint64_t w = 0;
-    if (r != 0)
-        memcpy(&w, s + i, r);
+    if (r == 0)
+        return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (i >= 8 - r) { /* the word ending at the tail, shifted: no short copy */
+        memcpy(&w, s + i + r - 8, 8);
+        return w >> (8 * (8 - r));
+    }
+    for (size_t j = 0; j < r; j++)
+        w |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
     return w;
+#else
+    memcpy(&w, s + i, r);
+    return w;
+#endif
 }
 
 void text_fold_into(char *k, const char *s, size_t n) /* see internal.h */
