@@ -1,6 +1,7 @@
 /*
  * catalog_internal.h — the tables that scripts/gen_catalog.py generates
- * (catalog_data.c, managed_data.c) and catalog.c reads. Not part of the API.
+ * (catalog_data.c, managed_data.c) and catalog.c reads (and policy_set.c:
+ * a service's action names, to precompute). Not part of the API.
  *
  * Each lookup table is open addressing with linear probing: a power-of-two
  * number of slots (mask + 1), at most half full, each slot an index + 1
