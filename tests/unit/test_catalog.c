@@ -7,6 +7,7 @@
  */
 #include "test_util.h"
 #include "iamgate_catalog.h"
+#include "catalog/catalog_internal.h"
 
 #include <ctype.h>
 
@@ -668,11 +669,26 @@ static void check_managed_lookups(void)
     CHECK(iam_managed_policy_find("AmazonChimeReadOnly\0", 20) == NULL);
 }
 
+/* The names side by side (what compiling a set reads to precompute a
+ * service's answers) are the actions' full names, in the same order. */
+static void check_action_names(void)
+{
+    size_t wrong = 0;
+    for (uint32_t i = 0; i < catalog_action_count; i++) {
+        const iam_catalog_action *a = iam_catalog_action_at(i);
+        wrong += catalog_action_names[i].len != a->full_name.len ||
+                 memcmp(catalog_action_names[i].ptr, a->full_name.ptr, a->full_name.len) != 0;
+    }
+    CHECK(catalog_action_count > 0);
+    CHECK_EQ_INT(wrong, 0);
+}
+
 int main(void)
 {
     check_catalog_file();
     check_catalog_order();
     check_lookups();
+    check_action_names();
     check_chime_facts();
     check_seed();
     check_managed_corpus();
