@@ -10,6 +10,44 @@
 static const char allow_all[] =
     "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}";
 
+/* Names repeated across statements and a Chime prefix pattern: compiling
+ * it takes more arena for a while (a record for every pattern and every
+ * Chime action) than the set keeps. */
+static const char repeated[] =
+    "{\"Version\":\"2012-10-17\",\"Statement\":["
+    "{\"Effect\":\"Allow\",\"Action\":[\"chime:ListUsers\",\"chime:GetUser\",\"chime:ListUsers\"],\"Resource\":\"*\"},"
+    "{\"Effect\":\"Allow\",\"Action\":[\"chime:GetUser\",\"chime:List*\"],\"Resource\":\"*\"},"
+    "{\"Effect\":\"Deny\",\"Action\":\"chime:ListUsers\",\"Resource\":\"*\","
+    "\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"false\"}}}]}";
+
+/* Every arena smaller than iam_policy_set_measure says fails cleanly (no
+ * set, nothing kept, the error said); that one compiles. */
+static void check_arena_steps(const iam_policy_input *in, unsigned char *memory, const iam_request *req,
+                              iam_decision want)
+{
+    size_t need = iam_policy_set_measure(in, 1);
+    CHECK(need > 0);
+    size_t wrong = 0;
+    for (size_t c = 0; c < need; c++) {
+        iam_arena small;
+        iam_arena_init(&small, memory, c);
+        const iam_policy_set *s = (const iam_policy_set *)1;
+        iam_error err;
+        iam_status st = iam_policy_set_compile(&small, in, 1, &s, &err);
+        wrong += st != IAM_E_NOMEM || s != NULL || small.used != 0 || err.code != IAM_E_NOMEM ||
+                 iam_eval(s, req, NULL) != IAM_DENY_IMPLICIT;
+    }
+    CHECK_EQ_INT(wrong, 0);
+    iam_arena exact;
+    iam_arena_init(&exact, memory, need);
+    const iam_policy_set *fits = NULL;
+    CHECK_STATUS(iam_policy_set_compile(&exact, in, 1, &fits, NULL), IAM_OK);
+    CHECK_EQ_INT(iam_eval(fits, req, NULL), want);
+    CHECK(exact.used <= need);
+    printf("%s: %zu arena bytes to compile (%zu kept); every smaller arena fails cleanly\n",
+           in->name.ptr, need, exact.used);
+}
+
 static iam_request request_for(const char *action)
 {
     iam_request r = {{action, strlen(action)}, {"*", 1}, {"", 0}, NULL, 0};
@@ -47,24 +85,18 @@ int main(void)
     CHECK_STATUS(iam_policy_set_compile(&arena, &bad_level, 1, &bad, &err), IAM_E_ARG);
 
     /* an arena too small, at every size below what the batch needs */
-    size_t need = iam_policy_set_measure(&in, 1);
-    CHECK(need > 0);
-    size_t wrong = 0;
-    for (size_t c = 0; c < need; c++) {
-        iam_arena small;
-        iam_arena_init(&small, memory + (cap / 2), c);
-        const iam_policy_set *s = (const iam_policy_set *)1;
-        iam_status st = iam_policy_set_compile(&small, &in, 1, &s, &err);
-        wrong += st != IAM_E_NOMEM || s != NULL || small.used != 0 || err.code != IAM_E_NOMEM ||
-                 iam_eval(s, &ok, NULL) != IAM_DENY_IMPLICIT;
-    }
-    CHECK_EQ_INT(wrong, 0);
-    iam_arena exact;
-    iam_arena_init(&exact, memory + (cap / 2), need);
-    const iam_policy_set *fits = NULL;
-    CHECK_STATUS(iam_policy_set_compile(&exact, &in, 1, &fits, NULL), IAM_OK);
-    CHECK_EQ_INT(iam_eval(fits, &ok, NULL), IAM_ALLOW);
-    printf("set of 1 policy: %zu arena bytes; every smaller arena fails cleanly\n", need);
+    check_arena_steps(&in, memory + (cap / 2), &ok, IAM_ALLOW);
+    const iam_policy *rp = NULL;
+    CHECK_STATUS(iam_policy_parse(parser, &arena, repeated, sizeof repeated - 1, NULL, &rp, NULL), IAM_OK);
+    iam_policy_input rin = {rp, IAM_POLICY_IDENTITY, 0, {"Repeated", 8}};
+    iam_request list_users = request_for("chime:ListUsers"); /* the Deny's condition key is missing */
+    check_arena_steps(&rin, memory + (cap / 2), &list_users, IAM_ALLOW);
+    iam_request list_rooms = request_for("chime:ListRooms"); /* chime:List* alone */
+    const iam_policy_set *rset = NULL;
+    CHECK_STATUS(iam_policy_set_compile(&arena, &rin, 1, &rset, NULL), IAM_OK);
+    CHECK_EQ_INT(iam_eval(rset, &list_rooms, NULL), IAM_ALLOW);
+    iam_request delete_user = request_for("chime:DeleteUser");
+    CHECK_EQ_INT(iam_eval(rset, &delete_user, NULL), IAM_DENY_IMPLICIT);
 
     /* malformed request values */
     iam_request r = ok;
