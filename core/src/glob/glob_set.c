@@ -448,8 +448,8 @@ static inline void add_name(builder *b, const char *s, uint32_t n, uint32_t at, 
         if (slots[slot].hash != hash || c->len != n || !text_equals_folded(c->key, s, n))
             continue;
         if (owner != NULL && !(c->count == 1 && c->own == *owner)) {
-            /* met again (not in the same statement): gather_owners lays
-             * the record's owners out */
+            /* met again with another owner (a repeat while the name has
+             * only that owner is dropped): gather_owners lays them out */
             name_owner more = {slots[slot].index1 - 1, *owner};
             b->more_owners[b->more_n++] = more;
             c->count++;
@@ -857,7 +857,7 @@ static void start_names(builder *b)
 
 /* The records cut to the names met (nothing else was allocated after
  * them), and the table, sized for them, in the arena: a copy, or the
- * slots inserted anew when repeated names leave it much emptier. */
+ * slots inserted anew when repeated or skipped names make it smaller. */
 static void finish_names(builder *b)
 {
     iam_arena *a = b->arena;
